@@ -1,0 +1,53 @@
+# One-command rebuild and test. Needs only Python 3.11 and pip.
+#   make report   build everything: environment, notebooks, data, figures, HTML report
+#   make test     unit tests + strict notebook validation (what CI runs)
+# Other targets: lab, notebooks, notebook NB=..., bench, lint, dictionary, environment, clean
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+
+.PHONY: all report test lab notebooks notebook bench lint dictionary environment clean install
+
+all: report
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m analysis.build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP)
+	$(BIN)/python -m analysis.notebooks
+
+notebook: $(STAMP)
+	$(BIN)/python -m analysis.notebooks $(NB)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks -p no:nbval -o addopts="" -s
+
+lint: $(STAMP)
+	$(BIN)/ruff check analysis tests benchmarks notebooks
+
+dictionary: $(STAMP)
+	$(BIN)/python -c 'from analysis.schema import write_data_dictionary; write_data_dictionary()'
+
+environment: $(STAMP)
+	$(BIN)/python tools/sync_environment.py
+
+clean:
+	rm -rf build reports figures data/processed

@@ -1,0 +1,88 @@
+"""Save every figure with the data it plots and a one-line caption.
+
+``save_figure(fig, data, slug, caption)`` writes, under ``figures/``:
+
+* ``slug.png``: the chart (fixed DPI, no timestamp or software metadata, so the
+  bytes depend only on the pinned matplotlib and the data);
+* ``slug.csv``: the values plotted, one tidy table;
+* ``slug.txt``: the caption, one line, used as the image's alt text in the report.
+
+All three are written atomically. Notebooks call this instead of ``savefig``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.io import atomic_path, atomic_write_text, write_csv
+from analysis.paths import FIGURES_DIR
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+#: A calm, colour-blind-safe palette (Okabe-Ito) and plain styling for every chart.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+STYLE = {
+    "figure.figsize": (8, 4.5),
+    "figure.dpi": 100,
+    "savefig.dpi": 120,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "font.size": 10,
+    "svg.hashsalt": "wafb",
+}
+
+
+def use_style() -> None:
+    """Apply the project's chart style (call once at the top of a notebook)."""
+    mpl.rcParams.update(STYLE)
+
+
+def save_figure(
+    fig: plt.Figure,
+    data: pd.DataFrame,
+    slug: str,
+    caption: str,
+    *,
+    directory: Path | None = None,
+) -> dict[str, Path]:
+    """Write ``slug.png``, ``slug.csv`` and ``slug.txt`` and return their paths.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The finished figure.
+    data : pandas.DataFrame
+        The values plotted (what a reader needs to redraw the chart).
+    slug : str
+        Lower-case words joined by hyphens, e.g. ``"consent-state-mix"``.
+    caption : str
+        One sentence describing what the chart shows (alt text).
+    directory : pathlib.Path, optional
+        Defaults to ``figures/`` at the project root.
+    """
+    if not SLUG.match(slug):
+        raise ValueError(f"figure slug {slug!r} must be lower-case words joined by hyphens")
+    if not isinstance(data, pd.DataFrame) or data.empty:
+        raise ValueError(f"figure {slug!r}: save the plotted values as a non-empty DataFrame")
+    caption = " ".join(caption.split())
+    if not caption:
+        raise ValueError(f"figure {slug!r}: a one-line caption is required")
+    directory = directory or FIGURES_DIR
+    paths = {
+        "png": directory / f"{slug}.png",
+        "csv": directory / f"{slug}.csv",
+        "txt": directory / f"{slug}.txt",
+    }
+    with atomic_path(paths["png"]) as tmp:
+        fig.savefig(tmp, format="png", bbox_inches="tight", metadata={"Software": None})
+    write_csv(data, paths["csv"])
+    atomic_write_text(paths["txt"], caption + "\n")
+    return paths
