@@ -13,6 +13,7 @@ All three are written atomically. Notebooks call this instead of ``savefig``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
@@ -40,6 +41,22 @@ STYLE = {
 }
 
 
+@dataclass(frozen=True)
+class SavedFigure:
+    """Where a figure went. Its repr is one stable line, fit for a notebook's output."""
+
+    slug: str
+    png: Path
+    csv: Path
+    txt: Path
+
+    def __getitem__(self, kind: str) -> Path:
+        return {"png": self.png, "csv": self.csv, "txt": self.txt}[kind]
+
+    def __repr__(self) -> str:
+        return f"Saved figure {self.slug!r}: {self.slug}.png with its data ({self.slug}.csv) and caption ({self.slug}.txt)"
+
+
 def use_style() -> None:
     """Apply the project's chart style (call once at the top of a notebook)."""
     mpl.rcParams.update(STYLE)
@@ -52,8 +69,8 @@ def save_figure(
     caption: str,
     *,
     directory: Path | None = None,
-) -> dict[str, Path]:
-    """Write ``slug.png``, ``slug.csv`` and ``slug.txt`` and return their paths.
+) -> SavedFigure:
+    """Write ``slug.png``, ``slug.csv`` and ``slug.txt`` and say where they went.
 
     Parameters
     ----------
@@ -76,13 +93,10 @@ def save_figure(
     if not caption:
         raise ValueError(f"figure {slug!r}: a one-line caption is required")
     directory = directory or FIGURES_DIR
-    paths = {
-        "png": directory / f"{slug}.png",
-        "csv": directory / f"{slug}.csv",
-        "txt": directory / f"{slug}.txt",
-    }
-    with atomic_path(paths["png"]) as tmp:
+    saved = SavedFigure(slug, directory / f"{slug}.png", directory / f"{slug}.csv",
+                        directory / f"{slug}.txt")
+    with atomic_path(saved.png) as tmp:
         fig.savefig(tmp, format="png", bbox_inches="tight", metadata={"Software": None})
-    write_csv(data, paths["csv"])
-    atomic_write_text(paths["txt"], caption + "\n")
-    return paths
+    write_csv(data, saved.csv)
+    atomic_write_text(saved.txt, caption + "\n")
+    return saved

@@ -279,6 +279,17 @@ class Params:
             )
         return rows
 
+    def describe(self) -> "pd.DataFrame":
+        """The documentation table with this object's values, one row per parameter."""
+        import pandas as pd
+
+        rows = self.documentation()
+        values = self.to_dict()
+        for row in rows:
+            row["value"] = values[row["parameter"]]
+        cols = ["parameter", "value", "unit", "plausible_range", "confidence", "description"]
+        return pd.DataFrame(rows)[cols].set_index("parameter")
+
     @classmethod
     def plausible_range(cls, name: str) -> tuple[Any, Any] | None:
         """The documented sensitivity range of one parameter."""
@@ -393,7 +404,7 @@ class WorldParams(Params):
         source="Zipf's law for cities (typical exponent ~1)", confidence="med",
     )
     name_pool_size: int = param(
-        3000, kind="int", low=50, high=50_000, unit="draws",
+        1000, kind="int", low=50, high=50_000, unit="draws",
         description="Faker draws per locale for each pool (first names, last names); "
         "people sample from the pools, which keeps Faker's name frequencies.",
         source="convention", confidence="n/a",

@@ -75,6 +75,8 @@ class LocalePools:
     first_names: np.ndarray
     last_names: np.ndarray
     cities: np.ndarray
+    first_slugs: np.ndarray
+    last_slugs: np.ndarray
 
 
 def _ascii_slug(text: str) -> str:
@@ -99,7 +101,10 @@ def locale_pools(locale: str, seed: int, pool_size: int, n_cities: int) -> Local
         cities.setdefault(fake.city(), None)
         if len(cities) == n_cities:
             break
-    return LocalePools(first, last, np.array(list(cities), dtype=object))
+    def slugs(names: np.ndarray) -> np.ndarray:
+        return np.array([_ascii_slug(s) or "user" for s in names], dtype=object)
+
+    return LocalePools(first, last, np.array(list(cities), dtype=object), slugs(first), slugs(last))
 
 
 def _choice(rng: np.random.Generator, options: np.ndarray, p: np.ndarray, n: int) -> np.ndarray:
@@ -144,15 +149,18 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
 
     # --- where people live, who they are ------------------------------------------
     rng = stream(seed, "country")
-    country = _choice(rng, codes, np.array(list(shares.values())), n)
+    country_idx = rng.choice(codes.size, size=n, p=np.array(list(shares.values())))
+    country = codes[country_idx]
+    ref = countries_ref.loc[codes]
     first = np.empty(n, dtype=object)
     last = np.empty(n, dtype=object)
     city = np.empty(n, dtype=object)
     email_local = np.empty(n, dtype=object)
     phone = np.empty(n, dtype=object)
-    locale = countries_ref.loc[country, "faker_locale"].to_numpy(dtype=object)
+    locale = ref["faker_locale"].to_numpy(dtype=object)[country_idx]
+    members = {code: np.flatnonzero(country_idx == i) for i, code in enumerate(codes)}
     for code in codes:
-        idx = np.flatnonzero(country == code)
+        idx = members[code]
         if idx.size == 0:
             continue
         pools = locale_pools(countries_ref.at[code, "faker_locale"], seed,
@@ -166,9 +174,7 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
         first[idx] = pools.first_names[fi]
         last[idx] = pools.last_names[li]
         city[idx] = pools.cities[ci]
-        first_slug = np.array([_ascii_slug(s) or "user" for s in pools.first_names], dtype=object)
-        last_slug = np.array([_ascii_slug(s) or "user" for s in pools.last_names], dtype=object)
-        email_local[idx] = first_slug[fi] + "." + last_slug[li]
+        email_local[idx] = pools.first_slugs[fi] + "." + pools.last_slugs[li]
         phone[idx] = draw_numbers(code, idx.size, stream(seed, f"phone:{code}"))
 
     person_id = np.arange(n, dtype=np.int64)
@@ -177,8 +183,8 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     email = email_local + person_id.astype(str).astype(object) + "@" + domain
 
     # --- accounts -----------------------------------------------------------------
-    wa_share = countries_ref.loc[country, "whatsapp_adoption_share"].to_numpy(float)
-    fb_share = countries_ref.loc[country, "facebook_adoption_share"].to_numpy(float)
+    wa_share = ref["whatsapp_adoption_share"].to_numpy(float)[country_idx]
+    fb_share = ref["facebook_adoption_share"].to_numpy(float)[country_idx]
     rng = stream(seed, "accounts")
     is_wa = rng.random(n) < wa_share
     p_fb_wa, p_fb_not = _facebook_given_whatsapp(wa_share, fb_share, params.facebook_whatsapp_overlap)
@@ -237,7 +243,7 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     os_by_country = normalised_shares("os_share", "country_code", "os_name", "market_share")
     carriers = load("carriers")
     for code in codes:
-        idx = np.flatnonzero(country == code)
+        idx = members[code]
         if idx.size == 0:
             continue
         names, p = os_by_country[code]
@@ -272,8 +278,8 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     fb_phone = np.where(on_file, phone, None).astype(object)
     stale = on_file & (rng.random(n) < params.facebook_phone_stale_share)
     for code in codes:
-        idx_stale = np.flatnonzero(stale & (country == code))
-        pool = np.flatnonzero(country == code)
+        pool = members[code]
+        idx_stale = pool[stale[pool]]
         if idx_stale.size == 0 or pool.size < 2:
             continue
         # another person of the same country now holds the recycled number
