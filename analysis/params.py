@@ -403,12 +403,6 @@ class WorldParams(Params):
         description="Zipf exponent of city sizes within a country.",
         source="Zipf's law for cities (typical exponent ~1)", confidence="med",
     )
-    name_pool_size: int = param(
-        1000, kind="int", low=50, high=50_000, unit="draws",
-        description="Faker draws per locale for each pool (first names, last names); "
-        "people sample from the pools, which keeps Faker's name frequencies.",
-        source="convention", confidence="n/a",
-    )
     last_seen_mean_hours: float = param(
         18.0, kind="float", low=0.01, high=2000.0, unit="hours", plausible=(2.0, 72.0),
         description="Mean time since a WhatsApp user was last seen, at the snapshot.",

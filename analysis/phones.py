@@ -32,6 +32,8 @@ from functools import cache
 
 import numpy as np
 import phonenumbers as pn
+import pyarrow as pa
+import pyarrow.compute as pc
 from phonenumbers import NumberParseException
 
 from analysis.reference import load
@@ -74,15 +76,11 @@ def blocks() -> dict[str, PhoneBlock]:
     }
 
 
-def draw_numbers(country_code: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``n`` distinct synthetic numbers (E.164 text) for one country.
+def draw_subscribers(country_code: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` distinct subscriber parts (integers below the block's capacity).
 
     Subscriber parts are uniform over the block; repeats are redrawn until all
     are distinct, so the result depends only on ``rng``'s state.
-
-    >>> nums = draw_numbers("GB", 3, np.random.default_rng(1))
-    >>> [n.startswith("+44761") and len(n) == 13 for n in nums]
-    [True, True, True]
     """
     block = blocks()[country_code]
     if n > block.capacity // 4:
@@ -98,9 +96,33 @@ def draw_numbers(country_code: str, n: int, rng: np.random.Generator) -> np.ndar
         repeat = np.ones(n, dtype=bool)
         repeat[first] = False
         subscriber[repeat] = rng.integers(0, block.capacity, size=int(repeat.sum()))
-    width = block.national_number_length - len(block.prefix)
-    digits = np.char.zfill(subscriber.astype(str), width)
-    return np.char.add(block.e164_prefix, digits).astype(object)
+    return subscriber
+
+
+def e164_text(countries, which: np.ndarray, subscribers: np.ndarray) -> pa.Array:
+    """E.164 text for subscriber parts, vectorised in Arrow.
+
+    ``which[i]`` indexes ``countries`` for the ``i``-th subscriber part.
+    """
+    table = blocks()
+    which = np.asarray(which)
+    prefixes = pa.array([table[c].e164_prefix for c in countries], pa.string()).take(which)
+    capacity = np.array([table[c].capacity for c in countries], dtype=np.int64)[which]
+    # add a leading 1 digit so that a plain integer-to-text cast keeps the zero padding
+    padded = pc.cast(pa.array(np.asarray(subscribers, dtype=np.int64) + capacity), pa.string())
+    return pc.binary_join_element_wise(prefixes, pc.utf8_slice_codeunits(padded, 1), "")
+
+
+def draw_numbers(country_code: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` distinct synthetic numbers (E.164 text) for one country.
+
+    >>> nums = draw_numbers("GB", 3, np.random.default_rng(1))
+    >>> [n.startswith("+44761") and len(n) == 13 for n in nums]
+    [True, True, True]
+    """
+    subscribers = draw_subscribers(country_code, n, rng)
+    text = e164_text([country_code], np.zeros(n, dtype=np.int64), subscribers)
+    return np.asarray(text.to_pylist(), dtype=object)
 
 
 def check_synthetic(numbers, country_codes) -> list[str]:

@@ -81,7 +81,7 @@ PEOPLE = Table(
         Field("whatsapp_registered_on", "Date the WhatsApp account was created (null for non-users).", "datetime64[s]", "date", _PARAMS),
         Field("terms_accepted_on", "Date the 2016 terms were accepted (null for non-users and leavers).", "datetime64[s]", "date", _PARAMS),
         Field("whatsapp_last_seen_at", "Last time the person used WhatsApp, UTC (null for non-users).", "datetime64[s]", "UTC timestamp", _PARAMS),
-        Field("whatsapp_app_version", "WhatsApp app version (null for non-users).", "string", "", "assumption"),
+        Field("whatsapp_app_version", "WhatsApp app version (null for non-users).", "category", "", "assumption"),
     ),
 )
 
@@ -107,8 +107,13 @@ def apply_dtypes(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     out = frame[table.columns].copy()
     for f in table.fields:
         if f.dtype == "category":
-            # categories sorted, so the bytes do not depend on row order
-            out[f.name] = pd.Categorical(out[f.name], categories=sorted(out[f.name].dropna().unique()))
+            column = out[f.name]
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                if list(column.cat.categories) != sorted(column.cat.categories):
+                    out[f.name] = column.cat.reorder_categories(sorted(column.cat.categories))
+            else:
+                # categories sorted, so the bytes do not depend on row order
+                out[f.name] = pd.Categorical(column, categories=sorted(column.dropna().unique()))
         elif f.dtype == "string":
             out[f.name] = out[f.name].astype("string")
         else:

@@ -1,0 +1,471 @@
+"""Phone address books written the way people type them, and their normalisation.
+
+Each person's book lists the numbers of some of their ties (with a probability
+by tie kind), of businesses and of people outside the synthetic population. A
+number is *written* in one of several styles (:data:`STYLES`): E.164, spaced
+international, ``00`` + country code, national with or without the trunk ``0``,
+dashes, a country's old form (Mexico's ``044`` mobile prefix, Brazil's
+eight-digit mobiles from before the ninth digit, ``+44 (0)``), the country code
+without ``+``, or with a digit dropped or doubled. Numbers of foreign contacts are
+sometimes saved without their country code. Labels are what people save: "Mum",
+"Dr K", first names, nicknames.
+
+Every entry is then normalised with :func:`analysis.phones.normalise` using the
+owner's country as the default region. ``phonenumbers`` is per-string Python
+(~30,000 strings a second), so each distinct ``(raw, region)`` is normalised once
+(:func:`normalise_entries`); a book's entries repeat the same few writings of the
+same numbers, so the distinct count is several times smaller than the entries.
+
+>>> normalise_entries(pd.Series(["07610 000001", "Mum", "+49 1530 0000001"]),
+...                   pd.Series(["GB", "GB", "GB"]))[1].tolist()
+['ok', 'not a number', 'ok']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from analysis.phones import blocks, draw_numbers, normalise
+from analysis.population import stream
+from analysis.schema import Field, Table, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.social import SocialParams
+
+CONTACT_KINDS = ("person", "business", "outside")
+
+#: How a number can be written. ``national`` for a foreign number means its country
+#: code was left out (the owner's phone will read it as a local number).
+STYLES = (
+    "e164", "international", "idd_00", "national", "national_compact", "national_dashes",
+    "no_trunk", "old_form", "missing_plus", "typo_dropped_digit", "typo_doubled_digit",
+)
+
+#: Style probabilities for a contact in the owner's own country.
+DOMESTIC_STYLE_WEIGHTS = {
+    "e164": 0.10, "international": 0.10, "idd_00": 0.03, "national": 0.35,
+    "national_compact": 0.20, "national_dashes": 0.08, "no_trunk": 0.05, "old_form": 0.06,
+    "missing_plus": 0.03,
+}
+#: Style probabilities for a contact in another country.
+FOREIGN_STYLE_WEIGHTS = {
+    "e164": 0.30, "international": 0.33, "idd_00": 0.15, "national": 0.12,
+    "national_compact": 0.03, "missing_plus": 0.07,
+}
+
+#: How each country's numbers are written: trunk prefix, national grouping of the
+#: national significant number (NSN), whether the first group is an area code in
+#: brackets, international grouping, and the old or habitual form.
+WRITING = {
+    "IN": {"trunk": "0", "national": (5, 5), "paren": False, "intl": (5, 5), "old": "plus_cc_trunk"},
+    "BR": {"trunk": "0", "national": (2, 5, 4), "paren": True, "intl": (2, 5, 4), "old": "drop_ninth_digit"},
+    "DE": {"trunk": "0", "national": (4, 7), "paren": False, "intl": (4, 7), "old": "plus_cc_paren_trunk"},
+    "GB": {"trunk": "0", "national": (4, 6), "paren": False, "intl": (4, 6), "old": "plus_cc_paren_trunk"},
+    "US": {"trunk": "", "national": (3, 3, 4), "paren": True, "intl": (3, 3, 4), "old": "one_dashes"},
+    "ID": {"trunk": "0", "national": (3, 4, 4), "paren": False, "intl": (3, 4, 4), "old": "plus_cc_trunk"},
+    "MX": {"trunk": "", "national": (3, 3, 4), "paren": False, "intl": (3, 3, 4), "old": "mobile_044"},
+    "ES": {"trunk": "", "national": (3, 2, 2, 2), "paren": False, "intl": (3, 2, 2, 2), "old": "cc_no_plus"},
+}
+
+#: Labels saved for relatives, per country (a few common forms).
+FAMILY_LABELS = {
+    "IN": ["Mummy", "Papa", "Bhaiya", "Didi", "Maa"],
+    "BR": ["Mãe", "Pai", "Vó", "Tia", "Mana"],
+    "DE": ["Mama", "Papa", "Oma", "Bruder", "Tante"],
+    "GB": ["Mum", "Dad", "Nan", "Sis", "Bro"],
+    "US": ["Mom", "Dad", "Grandma", "Sis", "Bro"],
+    "ID": ["Ibu", "Bapak", "Kakak", "Adik", "Om"],
+    "MX": ["Mamá", "Papá", "Abuela", "Tía", "Carnal"],
+    "ES": ["Mamá", "Papá", "Abuela", "Tía", "Hermano"],
+}
+#: Business labels (generic words people save), drawn for each business.
+BUSINESS_LABELS = np.array([
+    "Pizza", "Taxi", "Bank", "Dentist", "Pharmacy", "Plumber", "Hairdresser", "Garage",
+    "Vet", "Gym", "School office", "Landlord", "Electrician", "Delivery", "Doctor surgery",
+    "Insurance", "Cleaner", "Hotel", "Restaurant", "Internet support",
+], dtype=object)
+
+
+ADDRESS_BOOK = register(Table(
+    "address_book",
+    "One row per phone address-book entry, as typed and as normalised. SocialWorld.address_book.",
+    (
+        Field("owner_person_id", "Whose phone holds the entry.", "int64", "", "analysis.social"),
+        Field("entry_label", "Name as saved: 'Mum', 'Dr K', 'Ana Silva', 'Pizza'.", "string", "",
+              "analysis.addressbook"),
+        Field("entry_raw", "Number as typed (spaces, dashes, national or international form, typos).",
+              "string", "", "analysis.addressbook"),
+        Field("contact_person_id", "The person whose number it is (null for businesses and "
+              "numbers outside the population).", "Int64", "", "analysis.social"),
+        Field("contact_kind", "person, business or outside.", "category", "", "analysis.addressbook"),
+        Field("entry_e164", "entry_raw normalised with the owner's country as default region "
+              "(null when it fails). May differ from the contact's true number (e.g. a foreign "
+              "number saved without country code).", "string", "E.164", "phonenumbers"),
+        Field("normalise_reason", "'ok' or why normalisation failed (analysis.phones.normalise).",
+              "category", "", "analysis.phones"),
+    ),
+))
+
+
+def empty_address_book() -> pd.DataFrame:
+    """An address-book frame with no rows and the documented dtypes."""
+    return pd.DataFrame({
+        "owner_person_id": pd.Series([], dtype="int64"),
+        "entry_label": pd.Series([], dtype="string"),
+        "entry_raw": pd.Series([], dtype="string"),
+        "contact_person_id": pd.Series([], dtype="Int64"),
+        "contact_kind": pd.Categorical([], categories=list(CONTACT_KINDS)),
+        "entry_e164": pd.Series([], dtype="string"),
+        "normalise_reason": pd.Categorical([], categories=["ok"]),
+    })
+
+
+# --------------------------------------------------------------------------------------
+# writing numbers
+# --------------------------------------------------------------------------------------
+def _group(nsn: pd.Series, lengths: tuple[int, ...], sep: str, paren: bool = False) -> pd.Series:
+    """Split digit strings into groups of ``lengths`` (the last takes the rest)."""
+    parts, pos = [], 0
+    for i, size in enumerate(lengths):
+        parts.append(nsn.str.slice(pos, None if i == len(lengths) - 1 else pos + size))
+        pos += size
+    if paren:
+        head = "(" + parts[0] + ")"
+        rest = parts[1:]
+        tail = rest[0]
+        for p in rest[1:]:
+            tail = tail + "-" + p
+        return head + " " + tail
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + sep + p
+    return out
+
+
+def write_numbers(e164: pd.Series, country: pd.Series, style: pd.Series) -> pd.Series:
+    """Write E.164 numbers of ``country`` in ``style`` (one of :data:`STYLES` each).
+
+    Vectorised per (country, style) group. Typos drop or double one digit of the
+    national form at a position chosen from the number's own digits (deterministic).
+
+    >>> write_numbers(pd.Series(["+447610000001"] * 3), pd.Series(["GB"] * 3),
+    ...               pd.Series(["national", "idd_00", "old_form"])).tolist()
+    ['07610 000001', '00447610000001', '+44 (0)7610 000001']
+    """
+    e164 = pd.Series(np.asarray(e164, dtype=object))
+    country = np.asarray(country, dtype=object)
+    style = np.asarray(style, dtype=object)
+    out = np.empty(len(e164), dtype=object)
+    table = blocks()
+    for code in pd.unique(country):  # 8 countries x 11 styles: loops over groups only
+        spec = WRITING[code]
+        cc = str(table[code].calling_code)
+        in_country = country == code
+        for st in pd.unique(style[in_country]):
+            idx = np.flatnonzero(in_country & (style == st))
+            nsn = e164.iloc[idx].str.slice(1 + len(cc)).reset_index(drop=True)
+            out[idx] = _write_style(nsn, cc, spec, st).to_numpy(dtype=object)
+    return pd.Series(out, dtype=object)
+
+
+def _write_style(nsn: pd.Series, cc: str, spec: dict, style: str) -> pd.Series:
+    trunk = spec["trunk"]
+    if style == "e164":
+        return "+" + cc + nsn
+    if style == "international":
+        return "+" + cc + " " + _group(nsn, spec["intl"], " ")
+    if style == "idd_00":
+        return "00" + cc + nsn
+    if style == "national":
+        return trunk + _group(nsn, spec["national"], " ", spec["paren"])
+    if style == "national_compact":
+        return trunk + nsn
+    if style == "national_dashes":
+        return trunk + _group(nsn, spec["national"], "-")
+    if style == "no_trunk":
+        return nsn
+    if style == "missing_plus":
+        return cc + nsn
+    if style == "old_form":
+        old = spec["old"]
+        if old == "plus_cc_trunk":
+            return "+" + cc + " 0" + nsn
+        if old == "plus_cc_paren_trunk":
+            return "+" + cc + " (0)" + _group(nsn, spec["intl"], " ")
+        if old == "drop_ninth_digit":  # saved before the ninth mobile digit was added
+            return "(" + nsn.str.slice(0, 2) + ") " + nsn.str.slice(3, 7) + "-" + nsn.str.slice(7)
+        if old == "one_dashes":
+            return "1-" + _group(nsn, spec["national"], "-")
+        if old == "mobile_044":  # prefix for calling a mobile from a landline until 2019
+            return "044 " + _group(nsn, spec["national"], " ")
+        if old == "cc_no_plus":
+            return cc + " " + _group(nsn, spec["intl"], " ")
+        raise ValueError(f"unknown old form {old!r}")
+    if style in ("typo_dropped_digit", "typo_doubled_digit"):
+        national = trunk + nsn
+        # position from the digits themselves: deterministic, varied
+        digits = nsn.str.slice(-3).astype(int).to_numpy()
+        length = national.str.len().to_numpy()
+        pos = 1 + digits % np.maximum(length - 1, 1)
+        res = np.empty(len(nsn), dtype=object)
+        for p in np.unique(pos):  # at most ~12 positions
+            sel = np.flatnonzero(pos == p)
+            s = national.iloc[sel]
+            if style == "typo_dropped_digit":
+                res[sel] = (s.str.slice(0, p) + s.str.slice(p + 1)).to_numpy(dtype=object)
+            else:
+                res[sel] = (s.str.slice(0, p + 1) + s.str.slice(p)).to_numpy(dtype=object)
+        return pd.Series(res, dtype=object)
+    raise ValueError(f"unknown writing style {style!r}; allowed: {list(STYLES)}")
+
+
+# --------------------------------------------------------------------------------------
+# normalisation
+# --------------------------------------------------------------------------------------
+def normalise_entries(raw: pd.Series, region: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Normalise typed numbers with :func:`analysis.phones.normalise`, each distinct
+    ``(raw, region)`` once.
+
+    Returns ``(e164, reason)``: string Series (NA where it failed) and the reason
+    (``"ok"`` or why), aligned with ``raw``.
+    """
+    raw = pd.Series(np.asarray(raw, dtype=object))
+    region = pd.Series(np.asarray(region, dtype=object))
+    # A number written with a leading "+" parses the same whatever the default
+    # region (phonenumbers ignores it), so such entries share one key.
+    region = region.where(~raw.str.startswith("+").fillna(False).astype(bool), "+")
+    r_codes, r_uniques = pd.factorize(raw)
+    g_codes, g_uniques = pd.factorize(region)
+    key = r_codes.astype(np.int64) * max(len(g_uniques), 1) + g_codes
+    uniq, inverse = np.unique(key, return_inverse=True)
+    u_raw = r_uniques[uniq // max(len(g_uniques), 1)]
+    u_reg = g_uniques[uniq % max(len(g_uniques), 1)]
+    results = [normalise(str(r), "ZZ" if g == "+" else str(g)) for r, g in zip(u_raw, u_reg, strict=True)]
+    e164 = np.array([r[0] for r in results], dtype=object)
+    reason = np.array([r[1] for r in results], dtype=object)
+    return (pd.Series(e164[inverse], dtype="string"), pd.Series(reason[inverse], dtype=object))
+
+
+# --------------------------------------------------------------------------------------
+# building the books
+# --------------------------------------------------------------------------------------
+def _pick(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:
+    names = np.array(list(weights), dtype=object)
+    p = np.array(list(weights.values()), dtype=float)
+    return names[rng.choice(names.size, size=n, p=p / p.sum())]
+
+
+def _outside_pools(people: pd.DataFrame, params: "SocialParams") -> dict[str, dict[str, np.ndarray]]:
+    """Per country: business and outside numbers (synthetic, none in the population)."""
+    pools = {}
+    population = people["phone_e164"].astype(str).to_numpy(dtype=object)
+    counts = people["country_code"].astype(str).value_counts()
+    for code in sorted(counts.index):
+        n_c = int(counts[code])
+        n_business = max(10, n_c // 40)
+        n_outside = max(20, n_c // 2)
+        cap = blocks()[code].capacity // 4
+        want = min(n_business + n_outside + n_c // 10 + 50, cap)
+        drawn = draw_numbers(code, want, stream(params.seed, f"addressbook:pool:{code}"))
+        drawn = drawn[~pd.Series(drawn).isin(population).to_numpy()]
+        n_business = min(n_business, drawn.size // 3)
+        pools[code] = {"business": drawn[:n_business], "outside": drawn[n_business:n_business + n_outside]}
+    return pools
+
+
+def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> np.ndarray:
+    """Label under which each person contact is saved, from tie kind and side."""
+    initial = pd.Series(last, dtype=object).str.slice(0, 1).to_numpy(dtype=object)
+    full = first + " " + last
+    nick = pd.Series(first, dtype=object).str.slice(0, 4).to_numpy(dtype=object)
+    first_initial = first + " " + initial + "."
+    u = rng.random(n)
+    label = np.where(u < 0.45, first, np.where(u < 0.85, full, np.where(u < 0.93, nick, first_initial)))
+    label = label.astype(object)
+    fam = kind == "family"
+    if fam.any():
+        fam_idx = np.flatnonzero(fam & (rng.random(n) < 0.35))
+        for code, words in FAMILY_LABELS.items():  # 8 countries
+            sel = fam_idx[owner_country[fam_idx] == code]
+            label[sel] = np.array(words, dtype=object)[rng.integers(0, len(words), sel.size)]
+    work = np.flatnonzero((kind == "work") & (rng.random(n) < 0.3))
+    label[work] = first[work] + " work"
+    # the patient/client/source (side b) saves the professional (side a)
+    client_side = ~owner_is_a
+    doc = np.flatnonzero((kind == "patient_clinician") & client_side)
+    label[doc] = np.where(rng.random(doc.size) < 0.6, "Dr " + initial[doc], "Dr " + last[doc])
+    law = np.flatnonzero((kind == "client_lawyer") & client_side)
+    label[law] = np.where(rng.random(law.size) < 0.5, "Lawyer " + last[law], full[law])
+    sw = np.flatnonzero((kind == "client_sex_worker") & client_side)
+    label[sw] = np.where(rng.random(sw.size) < 0.5, initial[sw], nick[sw])
+    src = np.flatnonzero((kind == "source_journalist") & owner_is_a)
+    label[src] = np.where(rng.random(src.size) < 0.5, "S " + initial[src], nick[src])
+    ex = np.flatnonzero(kind == "ex_partner")
+    label[ex] = np.where(rng.random(ex.size) < 0.3, "Ex", np.where(rng.random(ex.size) < 0.5, "Don't answer", first[ex]))
+    return label
+
+
+def build_address_book(people: pd.DataFrame, ties: pd.DataFrame, params: "SocialParams") -> pd.DataFrame:
+    """Every person's phone address book, typed and normalised (:data:`ADDRESS_BOOK`).
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The population.
+    ties : pandas.DataFrame
+        :data:`analysis.social.TIES`.
+    params : SocialParams
+        Inclusion probabilities, businesses/outside numbers per book, typo and
+        duplicate shares, seed.
+    """
+    n = len(people)
+    rng = stream(params.seed, "addressbook:entries")
+    country = people["country_code"].astype(str).to_numpy(dtype=object)
+    phone = people["phone_e164"].astype(str).to_numpy(dtype=object)
+    first = people["first_name"].astype(str).to_numpy(dtype=object)
+    last = people["last_name"].astype(str).to_numpy(dtype=object)
+
+    # --- person contacts: each side of a tie keeps the other's number independently
+    a = ties["person_a_id"].to_numpy(np.int64)
+    b = ties["person_b_id"].to_numpy(np.int64)
+    kind_cat = pd.Categorical(ties["tie_kind"])
+    kind = np.asarray(kind_cat.categories, dtype=object)[kind_cat.codes] if len(ties) else np.empty(0, object)
+    incl_by_code = np.array([params.address_book_inclusion[str(k)] for k in kind_cat.categories])
+    incl = incl_by_code[kind_cat.codes] if len(ties) else np.empty(0)
+    keep_a = rng.random(a.size) < incl  # a's phone holds b
+    keep_b = rng.random(a.size) < incl
+    owner = np.concatenate([a[keep_a], b[keep_b]])
+    contact = np.concatenate([b[keep_a], a[keep_b]])
+    pkind = np.concatenate([kind[keep_a], kind[keep_b]])
+    owner_is_a = np.concatenate([np.ones(int(keep_a.sum()), bool), np.zeros(int(keep_b.sum()), bool)])
+    m = owner.size
+    p_label = _labels_for_people(rng, country[owner], first[contact], last[contact], pkind, owner_is_a, m)
+    p_frame = pd.DataFrame({
+        "owner_person_id": owner, "entry_label": p_label, "number": phone[contact],
+        "number_country": country[contact], "contact_person_id": contact, "contact_kind": "person",
+    })
+
+    # --- businesses and outside numbers
+    pools = _outside_pools(people, params)
+    frames = [p_frame]
+    for what, mean in (("business", params.businesses_per_book), ("outside", params.outside_per_book)):
+        r = stream(params.seed, f"addressbook:{what}")
+        k = r.poisson(mean, n)
+        own = np.repeat(np.arange(n, dtype=np.int64), k)
+        own_country = country[own]
+        # outside contacts are sometimes abroad; businesses are local
+        ncountry = own_country.copy()
+        if what == "outside":
+            codes = np.array(sorted(pools), dtype=object)
+            abroad = r.random(own.size) < 0.1
+            ncountry[abroad] = codes[r.integers(0, codes.size, int(abroad.sum()))]
+        number = np.empty(own.size, dtype=object)
+        label = np.empty(own.size, dtype=object)
+        for code in pools:  # 8 countries
+            sel = np.flatnonzero(ncountry == code)
+            pool = pools[code][what]
+            if pool.size == 0:
+                continue
+            # popular businesses and people are saved by many: Zipf-like popularity
+            ranks = np.arange(1, pool.size + 1, dtype=float)
+            p = ranks ** -0.8 if what == "business" else np.ones(pool.size)
+            pick = r.choice(pool.size, size=sel.size, p=p / p.sum())
+            number[sel] = pool[pick]
+            if what == "business":
+                label[sel] = BUSINESS_LABELS[pick % BUSINESS_LABELS.size]
+            else:
+                # a name from someone of that country, not a person in the population
+                donor_f = np.flatnonzero(country == code)
+                if donor_f.size:
+                    label[sel] = first[donor_f[r.integers(0, donor_f.size, sel.size)]]
+                else:
+                    label[sel] = "Unknown"
+        frames.append(pd.DataFrame({
+            "owner_person_id": own, "entry_label": label, "number": number,
+            "number_country": ncountry, "contact_person_id": pd.array([pd.NA] * own.size, dtype="Int64"),
+            "contact_kind": what,
+        }))
+    frame = pd.concat(frames, ignore_index=True)
+    frame["contact_person_id"] = frame["contact_person_id"].astype("Int64")
+
+    # --- duplicates: some entries saved twice
+    r = stream(params.seed, "addressbook:writing")
+    dup = frame[r.random(len(frame)) < params.duplicate_entry_share]
+    if len(dup):
+        dup = dup.copy()
+        dup["entry_label"] = dup["entry_label"].astype(str) + np.where(r.random(len(dup)) < 0.5, " 2", " (old)")
+    frame = pd.concat([frame, dup], ignore_index=True)
+    frame = frame.sort_values("owner_person_id", kind="stable", ignore_index=True)
+
+    # --- how each number is typed
+    owner_country = country[frame["owner_person_id"].to_numpy()]
+    domestic = frame["number_country"].to_numpy(dtype=object) == owner_country
+    style = np.where(domestic, _pick(r, DOMESTIC_STYLE_WEIGHTS, len(frame)),
+                     _pick(r, FOREIGN_STYLE_WEIGHTS, len(frame))).astype(object)
+    typo = r.random(len(frame)) < params.typo_share
+    style[typo] = np.where(r.random(int(typo.sum())) < 0.5, "typo_dropped_digit", "typo_doubled_digit")
+    raw = _write_distinct(frame["number"], frame["number_country"], style)
+    e164, reason = normalise_entries(raw, pd.Series(owner_country))
+
+    reasons = sorted(set(pd.unique(reason)) - {"ok"})
+    out = pd.DataFrame({
+        "owner_person_id": frame["owner_person_id"].astype(np.int64),
+        "entry_label": frame["entry_label"].astype("string"),
+        "entry_raw": raw.astype("string"),
+        "contact_person_id": frame["contact_person_id"].astype("Int64"),
+        "contact_kind": pd.Categorical(frame["contact_kind"], categories=list(CONTACT_KINDS)),
+        "entry_e164": e164,
+        "normalise_reason": pd.Categorical(reason, categories=["ok", *reasons]),
+    })
+    return out
+
+
+def _write_distinct(number: pd.Series, number_country: pd.Series, style: np.ndarray) -> pd.Series:
+    """:func:`write_numbers` on each distinct (number, style) once, mapped back."""
+    n_codes, n_uniques = pd.factorize(np.asarray(number, dtype=object))
+    s_codes, s_uniques = pd.factorize(np.asarray(style, dtype=object))
+    key = n_codes.astype(np.int64) * len(s_uniques) + s_codes
+    uniq, first_idx, inverse = np.unique(key, return_index=True, return_inverse=True)
+    written = write_numbers(
+        pd.Series(n_uniques[uniq // len(s_uniques)]),
+        np.asarray(number_country, dtype=object)[first_idx],
+        s_uniques[uniq % len(s_uniques)],
+    ).to_numpy(dtype=object)
+    return pd.Series(written[inverse], dtype=object)
+
+
+def normalisation_summary(book: pd.DataFrame) -> pd.DataFrame:
+    """Share of entries per normalisation outcome, split into correct/incorrect numbers.
+
+    Columns ``outcome``, ``entry_count``, ``entry_share``. ``ok (right number)``
+    means the normalised number is the contact's true number (checked for person
+    contacts; businesses and outside numbers are checked against the number written).
+    """
+    reason = book["normalise_reason"].astype(str)
+    counts = reason.value_counts()
+    out = pd.DataFrame({"outcome": counts.index, "entry_count": counts.to_numpy(np.int64)})
+    out["entry_share"] = out["entry_count"] / max(len(book), 1)
+    return out.sort_values(["entry_count", "outcome"], ascending=[False, True], ignore_index=True)
+
+
+def normalisation_by_country(book: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Per owner country: entries, share normalised, share normalised to the right person."""
+    country = people["country_code"].astype(str).to_numpy(dtype=object)
+    phone = people["phone_e164"].astype(str).to_numpy(dtype=object)
+    owner_country = country[book["owner_person_id"].to_numpy()]
+    ok = (book["normalise_reason"].astype(str) == "ok").to_numpy()
+    is_person = book["contact_person_id"].notna().to_numpy()
+    contact = book["contact_person_id"].fillna(0).to_numpy(np.int64)
+    right = ok & is_person & (book["entry_e164"].fillna("").astype(str).to_numpy(dtype=object) == phone[contact])
+    frame = pd.DataFrame({"country_code": owner_country, "ok": ok, "person": is_person, "right": right})
+    g = frame.groupby("country_code")
+    out = pd.DataFrame({
+        "entry_count": g.size().astype(np.int64),
+        "normalised_share": g["ok"].mean(),
+        "person_entry_count": g["person"].sum().astype(np.int64),
+    })
+    out["person_right_number_share"] = g["right"].sum() / out["person_entry_count"].where(out["person_entry_count"] > 0)
+    return out.reset_index()
