@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from analysis.io import atomic_write_text
 from analysis.notebooks import execute, notebook_paths
-from analysis.paths import BUILD_DIR, FIGURES_DIR, REPORTS_DIR, ROOT, ensure_dir
+from analysis.paths import BUILD_DIR, REPORTS_DIR, ROOT, ensure_dir
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
@@ -40,6 +40,7 @@ pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-si
 .jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
 img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.85rem; color: #555; }
+.anchor-link { display: none; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.6rem; text-align: right; }
 th { background: #f0f0f0; }
@@ -63,26 +64,25 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-SAVED = re.compile(r"^Saved figure '([a-z0-9-]+)'")
+SAVED = re.compile(r"^Saved figure '([a-z0-9-]+)' \(png, csv, txt\): (.+)$", re.S)
 
 
-def caption_figures(nb: nbformat.NotebookNode, figures_dir: Path = FIGURES_DIR) -> int:
+def caption_figures(nb: nbformat.NotebookNode) -> int:
     """Turn each saved chart's image output into a ``<figure>`` with alt text and caption.
 
-    A cell that called :func:`analysis.figures.save_figure` shows a "Saved figure 'slug'"
-    line; its caption (``figures/slug.txt``) becomes the image's alt text and caption.
-    Returns how many images were captioned.
+    A cell that called :func:`analysis.figures.save_figure` shows a line
+    "Saved figure 'slug' (png, csv, txt): caption"; the caption becomes the image's alt
+    text and visible caption. Returns how many images were captioned.
     """
     done = 0
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        slugs = [m.group(1) for out in cell.get("outputs", [])
-                 if (m := SAVED.match(str(out.get("data", {}).get("text/plain", ""))))]
-        caption_file = figures_dir / f"{slugs[0]}.txt" if slugs else None
-        if caption_file is None or not caption_file.is_file():
+        captions = [m.group(2).strip() for out in cell.get("outputs", [])
+                    if (m := SAVED.match(str(out.get("data", {}).get("text/plain", ""))))]
+        if not captions:
             continue
-        caption = html.escape(caption_file.read_text(encoding="utf-8").strip())
+        caption = html.escape(captions[0])
         for out in cell.outputs:
             png = out.get("data", {}).get("image/png")
             if png:

@@ -49,12 +49,13 @@ class SavedFigure:
     png: Path
     csv: Path
     txt: Path
+    caption: str
 
     def __getitem__(self, kind: str) -> Path:
         return {"png": self.png, "csv": self.csv, "txt": self.txt}[kind]
 
     def __repr__(self) -> str:
-        return f"Saved figure {self.slug!r}: {self.slug}.png with its data ({self.slug}.csv) and caption ({self.slug}.txt)"
+        return f"Saved figure {self.slug!r} (png, csv, txt): {self.caption}"
 
 
 def use_style() -> None:
@@ -94,7 +95,7 @@ def save_figure(
         raise ValueError(f"figure {slug!r}: a one-line caption is required")
     directory = directory or FIGURES_DIR
     saved = SavedFigure(slug, directory / f"{slug}.png", directory / f"{slug}.csv",
-                        directory / f"{slug}.txt")
+                        directory / f"{slug}.txt", caption)
     with atomic_path(saved.png) as tmp:
         fig.savefig(tmp, format="png", bbox_inches="tight", metadata={"Software": None})
     write_csv(data, saved.csv)
