@@ -40,34 +40,116 @@ CONTACT_KINDS = ("person", "business", "outside")
 #: How a number can be written. ``national`` for a foreign number means its country
 #: code was left out (the owner's phone will read it as a local number).
 STYLES = (
-    "e164", "international", "idd_00", "national", "national_compact", "national_dashes",
-    "no_trunk", "old_form", "missing_plus", "typo_dropped_digit", "typo_doubled_digit",
+    "e164",
+    "international",
+    "idd_00",
+    "national",
+    "national_compact",
+    "national_dashes",
+    "no_trunk",
+    "old_form",
+    "missing_plus",
+    "typo_dropped_digit",
+    "typo_doubled_digit",
+    "as_is",
 )
 
 #: Style probabilities for a contact in the owner's own country.
 DOMESTIC_STYLE_WEIGHTS = {
-    "e164": 0.10, "international": 0.10, "idd_00": 0.03, "national": 0.35,
-    "national_compact": 0.20, "national_dashes": 0.08, "no_trunk": 0.05, "old_form": 0.06,
+    "e164": 0.10,
+    "international": 0.10,
+    "idd_00": 0.03,
+    "national": 0.35,
+    "national_compact": 0.20,
+    "national_dashes": 0.08,
+    "no_trunk": 0.05,
+    "old_form": 0.06,
     "missing_plus": 0.03,
 }
 #: Style probabilities for a contact in another country.
 FOREIGN_STYLE_WEIGHTS = {
-    "e164": 0.30, "international": 0.33, "idd_00": 0.15, "national": 0.12,
-    "national_compact": 0.03, "missing_plus": 0.07,
+    "e164": 0.30,
+    "international": 0.33,
+    "idd_00": 0.15,
+    "national": 0.12,
+    "national_compact": 0.03,
+    "missing_plus": 0.07,
 }
 
 #: How each country's numbers are written: trunk prefix, national grouping of the
 #: national significant number (NSN), whether the first group is an area code in
 #: brackets, international grouping, and the old or habitual form.
 WRITING = {
-    "IN": {"trunk": "0", "national": (5, 5), "paren": False, "intl": (5, 5), "old": "plus_cc_trunk"},
-    "BR": {"trunk": "0", "national": (2, 5, 4), "paren": True, "intl": (2, 5, 4), "old": "drop_ninth_digit"},
-    "DE": {"trunk": "0", "national": (4, 7), "paren": False, "intl": (4, 7), "old": "plus_cc_paren_trunk"},
-    "GB": {"trunk": "0", "national": (4, 6), "paren": False, "intl": (4, 6), "old": "plus_cc_paren_trunk"},
-    "US": {"trunk": "", "national": (3, 3, 4), "paren": True, "intl": (3, 3, 4), "old": "one_dashes"},
-    "ID": {"trunk": "0", "national": (3, 4, 4), "paren": False, "intl": (3, 4, 4), "old": "plus_cc_trunk"},
-    "MX": {"trunk": "", "national": (3, 3, 4), "paren": False, "intl": (3, 3, 4), "old": "mobile_044"},
-    "ES": {"trunk": "", "national": (3, 2, 2, 2), "paren": False, "intl": (3, 2, 2, 2), "old": "cc_no_plus"},
+    "IN": {
+        "trunk": "0",
+        "national": (5, 5),
+        "paren": False,
+        "intl": (5, 5),
+        "old": "plus_cc_trunk",
+    },
+    "BR": {
+        "trunk": "0",
+        "national": (2, 5, 4),
+        "paren": True,
+        "intl": (2, 5, 4),
+        "old": "drop_ninth_digit",
+    },
+    "DE": {
+        "trunk": "0",
+        "national": (4, 7),
+        "paren": False,
+        "intl": (4, 7),
+        "old": "plus_cc_paren_trunk",
+    },
+    "GB": {
+        "trunk": "0",
+        "national": (4, 6),
+        "paren": False,
+        "intl": (4, 6),
+        "old": "plus_cc_paren_trunk",
+    },
+    "US": {
+        "trunk": "",
+        "national": (3, 3, 4),
+        "paren": True,
+        "intl": (3, 3, 4),
+        "old": "one_dashes",
+    },
+    "ID": {
+        "trunk": "0",
+        "national": (3, 4, 4),
+        "paren": False,
+        "intl": (3, 4, 4),
+        "old": "plus_cc_trunk",
+    },
+    "MX": {
+        "trunk": "",
+        "national": (3, 3, 4),
+        "paren": False,
+        "intl": (3, 3, 4),
+        "old": "mobile_044",
+    },
+    "ES": {
+        "trunk": "",
+        "national": (3, 2, 2, 2),
+        "paren": False,
+        "intl": (3, 2, 2, 2),
+        "old": "cc_no_plus",
+    },
+}
+
+#: Carrier and emergency short codes people save (label, code as typed), per country.
+#: They are not phone numbers: normalisation fails (or, with Germany's loose lengths,
+#: yields a short "possible" number).
+SERVICE_CODES = {
+    "IN": [("Balance", "*123#"), ("Customer care", "198"), ("Voicemail", "121")],
+    "BR": [("Saldo", "*144"), ("Operadora", "1058"), ("Caixa postal", "*100")],
+    "DE": [("Mailbox", "3311"), ("Notruf", "112"), ("Guthaben", "*100#")],
+    "GB": [("Voicemail", "121"), ("NHS", "111"), ("Top up", "*100#")],
+    "US": [("Voicemail", "*86"), ("Customer care", "611"), ("Info", "411")],
+    "ID": [("Cek pulsa", "*888#"), ("CS", "363"), ("Darurat", "112")],
+    "MX": [("Saldo", "*133#"), ("Atención", "*611"), ("Emergencias", "911")],
+    "ES": [("Buzón", "22123"), ("Emergencias", "112"), ("Saldo", "*111#")],
 }
 
 #: Labels saved for relatives, per country (a few common forms).
@@ -82,45 +164,105 @@ FAMILY_LABELS = {
     "ES": ["Mamá", "Papá", "Abuela", "Tía", "Hermano"],
 }
 #: Business labels (generic words people save), drawn for each business.
-BUSINESS_LABELS = np.array([
-    "Pizza", "Taxi", "Bank", "Dentist", "Pharmacy", "Plumber", "Hairdresser", "Garage",
-    "Vet", "Gym", "School office", "Landlord", "Electrician", "Delivery", "Doctor surgery",
-    "Insurance", "Cleaner", "Hotel", "Restaurant", "Internet support",
-], dtype=object)
+BUSINESS_LABELS = np.array(
+    [
+        "Pizza",
+        "Taxi",
+        "Bank",
+        "Dentist",
+        "Pharmacy",
+        "Plumber",
+        "Hairdresser",
+        "Garage",
+        "Vet",
+        "Gym",
+        "School office",
+        "Landlord",
+        "Electrician",
+        "Delivery",
+        "Doctor surgery",
+        "Insurance",
+        "Cleaner",
+        "Hotel",
+        "Restaurant",
+        "Internet support",
+    ],
+    dtype=object,
+)
 
 
-ADDRESS_BOOK = register(Table(
-    "address_book",
-    "One row per phone address-book entry, as typed and as normalised. SocialWorld.address_book.",
-    (
-        Field("owner_person_id", "Whose phone holds the entry.", "int64", "", "analysis.social"),
-        Field("entry_label", "Name as saved: 'Mum', 'Dr K', 'Ana Silva', 'Pizza'.", "string", "",
-              "analysis.addressbook"),
-        Field("entry_raw", "Number as typed (spaces, dashes, national or international form, typos).",
-              "string", "", "analysis.addressbook"),
-        Field("contact_person_id", "The person whose number it is (null for businesses and "
-              "numbers outside the population).", "Int64", "", "analysis.social"),
-        Field("contact_kind", "person, business or outside.", "category", "", "analysis.addressbook"),
-        Field("entry_e164", "entry_raw normalised with the owner's country as default region "
-              "(null when it fails). May differ from the contact's true number (e.g. a foreign "
-              "number saved without country code).", "string", "E.164", "phonenumbers"),
-        Field("normalise_reason", "'ok' or why normalisation failed (analysis.phones.normalise).",
-              "category", "", "analysis.phones"),
-    ),
-))
+ADDRESS_BOOK = register(
+    Table(
+        "address_book",
+        "One row per phone address-book entry, as typed and as normalised. "
+        "SocialWorld.address_book.",
+        (
+            Field(
+                "owner_person_id", "Whose phone holds the entry.", "int64", "", "analysis.social"
+            ),
+            Field(
+                "entry_label",
+                "Name as saved: 'Mum', 'Dr K', 'Ana Silva', 'Pizza'.",
+                "string",
+                "",
+                "analysis.addressbook",
+            ),
+            Field(
+                "entry_raw",
+                "Number as typed (spaces, dashes, national or international form, typos).",
+                "string",
+                "",
+                "analysis.addressbook",
+            ),
+            Field(
+                "contact_person_id",
+                "The person whose number it is (null for businesses and "
+                "numbers outside the population).",
+                "Int64",
+                "",
+                "analysis.social",
+            ),
+            Field(
+                "contact_kind",
+                "person, business or outside.",
+                "category",
+                "",
+                "analysis.addressbook",
+            ),
+            Field(
+                "entry_e164",
+                "entry_raw normalised with the owner's country as default region "
+                "(null when it fails). May differ from the contact's true number (e.g. a foreign "
+                "number saved without country code).",
+                "string",
+                "E.164",
+                "phonenumbers",
+            ),
+            Field(
+                "normalise_reason",
+                "'ok' or why normalisation failed (analysis.phones.normalise).",
+                "category",
+                "",
+                "analysis.phones",
+            ),
+        ),
+    )
+)
 
 
 def empty_address_book() -> pd.DataFrame:
-    """An address-book frame with no rows and the documented dtypes."""
-    return pd.DataFrame({
-        "owner_person_id": pd.Series([], dtype="int64"),
-        "entry_label": pd.Series([], dtype="string"),
-        "entry_raw": pd.Series([], dtype="string"),
-        "contact_person_id": pd.Series([], dtype="Int64"),
-        "contact_kind": pd.Categorical([], categories=list(CONTACT_KINDS)),
-        "entry_e164": pd.Series([], dtype="string"),
-        "normalise_reason": pd.Categorical([], categories=["ok"]),
-    })
+    """Return an address-book frame with no rows and the documented dtypes."""
+    return pd.DataFrame(
+        {
+            "owner_person_id": pd.Series([], dtype="int64"),
+            "entry_label": pd.Series([], dtype="string"),
+            "entry_raw": pd.Series([], dtype="string"),
+            "contact_person_id": pd.Series([], dtype="Int64"),
+            "contact_kind": pd.Categorical([], categories=list(CONTACT_KINDS)),
+            "entry_e164": pd.Series([], dtype="string"),
+            "normalise_reason": pd.Categorical([], categories=["ok"]),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -166,6 +308,9 @@ def write_numbers(e164: pd.Series, country: pd.Series, style: pd.Series) -> pd.S
         in_country = country == code
         for st in pd.unique(style[in_country]):
             idx = np.flatnonzero(in_country & (style == st))
+            if st == "as_is":  # service codes: kept exactly as saved
+                out[idx] = e164.iloc[idx].to_numpy(dtype=object)
+                continue
             nsn = e164.iloc[idx].str.slice(1 + len(cc)).reset_index(drop=True)
             out[idx] = _write_style(nsn, cc, spec, st).to_numpy(dtype=object)
     return pd.Series(out, dtype=object)
@@ -179,8 +324,8 @@ def _write_style(nsn: pd.Series, cc: str, spec: dict, style: str) -> pd.Series:
         return "+" + cc + " " + _group(nsn, spec["intl"], " ")
     if style == "idd_00":
         return "00" + cc + nsn
-    if style == "national":
-        return trunk + _group(nsn, spec["national"], " ", spec["paren"])
+    if style == "national":  # an area code in brackets is written without the trunk 0
+        return ("" if spec["paren"] else trunk) + _group(nsn, spec["national"], " ", spec["paren"])
     if style == "national_compact":
         return trunk + nsn
     if style == "national_dashes":
@@ -225,25 +370,54 @@ def _write_style(nsn: pd.Series, cc: str, spec: dict, style: str) -> pd.Series:
 # --------------------------------------------------------------------------------------
 # normalisation
 # --------------------------------------------------------------------------------------
+_SEPARATORS = r"[ \-./]"
+
+
+def normalisation_calls(
+    raw: pd.Series, region: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """List the distinct ``(text, region)`` calls :func:`normalise_entries` makes.
+
+    Returns ``(texts, regions, inverse)``: one call per distinct pair, and for each
+    entry the index of its call. Two shortcuts cannot change a result: a number
+    written with a leading "+" parses the same whatever the default region
+    (phonenumbers ignores it; region ``"ZZ"`` is passed), and spaces, dashes, dots
+    and slashes between digits are dropped by phonenumbers anyway. Entries that
+    differ only in these share one call.
+
+    >>> texts, regions, inverse = normalisation_calls(
+    ...     pd.Series(["07610 000001", "07610-000001", "+44 7610 000001", "+447610000001"]),
+    ...     pd.Series(["GB", "GB", "GB", "DE"]))
+    >>> texts.tolist(), regions.tolist(), inverse.tolist()
+    (['07610000001', '+447610000001'], ['GB', 'ZZ'], [0, 0, 1, 1])
+    """
+    raw = pd.Series(np.asarray(raw, dtype=object))
+    region = pd.Series(np.asarray(region, dtype=object))
+    compact = raw.str.replace(_SEPARATORS, "", regex=True)
+    region = region.where(~compact.str.startswith("+").fillna(False).astype(bool), "ZZ")
+    r_codes, r_uniques = pd.factorize(compact)
+    g_codes, g_uniques = pd.factorize(region)
+    width = max(len(g_uniques), 1)
+    key = r_codes.astype(np.int64) * width + g_codes
+    uniq, inverse = np.unique(key, return_inverse=True)
+    texts = np.asarray(r_uniques, dtype=object)[uniq // width]
+    regions = np.asarray(g_uniques, dtype=object)[uniq % width]
+    return texts, regions, inverse.ravel()
+
+
 def normalise_entries(raw: pd.Series, region: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Normalise typed numbers with :func:`analysis.phones.normalise`, each distinct
-    ``(raw, region)`` once.
+    """Normalise typed numbers, each distinct ``(raw, region)`` once.
+
+    Calls :func:`analysis.phones.normalise` once per :func:`normalisation_calls` entry.
+
+    ``phonenumbers`` parses one string at a time in Python (about 30,000 a second
+    on one core), so the number of distinct calls sets the cost.
 
     Returns ``(e164, reason)``: string Series (NA where it failed) and the reason
     (``"ok"`` or why), aligned with ``raw``.
     """
-    raw = pd.Series(np.asarray(raw, dtype=object))
-    region = pd.Series(np.asarray(region, dtype=object))
-    # A number written with a leading "+" parses the same whatever the default
-    # region (phonenumbers ignores it), so such entries share one key.
-    region = region.where(~raw.str.startswith("+").fillna(False).astype(bool), "+")
-    r_codes, r_uniques = pd.factorize(raw)
-    g_codes, g_uniques = pd.factorize(region)
-    key = r_codes.astype(np.int64) * max(len(g_uniques), 1) + g_codes
-    uniq, inverse = np.unique(key, return_inverse=True)
-    u_raw = r_uniques[uniq // max(len(g_uniques), 1)]
-    u_reg = g_uniques[uniq % max(len(g_uniques), 1)]
-    results = [normalise(str(r), "ZZ" if g == "+" else str(g)) for r, g in zip(u_raw, u_reg, strict=True)]
+    texts, regions, inverse = normalisation_calls(raw, region)
+    results = [normalise(str(t), str(g)) for t, g in zip(texts, regions, strict=True)]
     e164 = np.array([r[0] for r in results], dtype=object)
     reason = np.array([r[1] for r in results], dtype=object)
     return (pd.Series(e164[inverse], dtype="string"), pd.Series(reason[inverse], dtype=object))
@@ -258,7 +432,7 @@ def _pick(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:
     return names[rng.choice(names.size, size=n, p=p / p.sum())]
 
 
-def _outside_pools(people: pd.DataFrame, params: "SocialParams") -> dict[str, dict[str, np.ndarray]]:
+def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict[str, np.ndarray]]:
     """Per country: business and outside numbers (synthetic, none in the population)."""
     pools = {}
     population = people["phone_e164"].astype(str).to_numpy(dtype=object)
@@ -272,7 +446,10 @@ def _outside_pools(people: pd.DataFrame, params: "SocialParams") -> dict[str, di
         drawn = draw_numbers(code, want, stream(params.seed, f"addressbook:pool:{code}"))
         drawn = drawn[~pd.Series(drawn).isin(population).to_numpy()]
         n_business = min(n_business, drawn.size // 3)
-        pools[code] = {"business": drawn[:n_business], "outside": drawn[n_business:n_business + n_outside]}
+        pools[code] = {
+            "business": drawn[:n_business],
+            "outside": drawn[n_business : n_business + n_outside],
+        }
     return pools
 
 
@@ -283,7 +460,9 @@ def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> 
     nick = pd.Series(first, dtype=object).str.slice(0, 4).to_numpy(dtype=object)
     first_initial = first + " " + initial + "."
     u = rng.random(n)
-    label = np.where(u < 0.45, first, np.where(u < 0.85, full, np.where(u < 0.93, nick, first_initial)))
+    label = np.where(
+        u < 0.45, first, np.where(u < 0.85, full, np.where(u < 0.93, nick, first_initial))
+    )
     label = label.astype(object)
     fam = kind == "family"
     if fam.any():
@@ -304,11 +483,17 @@ def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> 
     src = np.flatnonzero((kind == "source_journalist") & owner_is_a)
     label[src] = np.where(rng.random(src.size) < 0.5, "S " + initial[src], nick[src])
     ex = np.flatnonzero(kind == "ex_partner")
-    label[ex] = np.where(rng.random(ex.size) < 0.3, "Ex", np.where(rng.random(ex.size) < 0.5, "Don't answer", first[ex]))
+    label[ex] = np.where(
+        rng.random(ex.size) < 0.3,
+        "Ex",
+        np.where(rng.random(ex.size) < 0.5, "Don't answer", first[ex]),
+    )
     return label
 
 
-def build_address_book(people: pd.DataFrame, ties: pd.DataFrame, params: "SocialParams") -> pd.DataFrame:
+def build_address_book(
+    people: pd.DataFrame, ties: pd.DataFrame, params: SocialParams
+) -> pd.DataFrame:
     """Every person's phone address book, typed and normalised (:data:`ADDRESS_BOOK`).
 
     Parameters
@@ -332,7 +517,11 @@ def build_address_book(people: pd.DataFrame, ties: pd.DataFrame, params: "Social
     a = ties["person_a_id"].to_numpy(np.int64)
     b = ties["person_b_id"].to_numpy(np.int64)
     kind_cat = pd.Categorical(ties["tie_kind"])
-    kind = np.asarray(kind_cat.categories, dtype=object)[kind_cat.codes] if len(ties) else np.empty(0, object)
+    kind = (
+        np.asarray(kind_cat.categories, dtype=object)[kind_cat.codes]
+        if len(ties)
+        else np.empty(0, object)
+    )
     incl_by_code = np.array([params.address_book_inclusion[str(k)] for k in kind_cat.categories])
     incl = incl_by_code[kind_cat.codes] if len(ties) else np.empty(0)
     keep_a = rng.random(a.size) < incl  # a's phone holds b
@@ -340,18 +529,31 @@ def build_address_book(people: pd.DataFrame, ties: pd.DataFrame, params: "Social
     owner = np.concatenate([a[keep_a], b[keep_b]])
     contact = np.concatenate([b[keep_a], a[keep_b]])
     pkind = np.concatenate([kind[keep_a], kind[keep_b]])
-    owner_is_a = np.concatenate([np.ones(int(keep_a.sum()), bool), np.zeros(int(keep_b.sum()), bool)])
+    owner_is_a = np.concatenate(
+        [np.ones(int(keep_a.sum()), bool), np.zeros(int(keep_b.sum()), bool)]
+    )
     m = owner.size
-    p_label = _labels_for_people(rng, country[owner], first[contact], last[contact], pkind, owner_is_a, m)
-    p_frame = pd.DataFrame({
-        "owner_person_id": owner, "entry_label": p_label, "number": phone[contact],
-        "number_country": country[contact], "contact_person_id": contact, "contact_kind": "person",
-    })
+    p_label = _labels_for_people(
+        rng, country[owner], first[contact], last[contact], pkind, owner_is_a, m
+    )
+    p_frame = pd.DataFrame(
+        {
+            "owner_person_id": owner,
+            "entry_label": p_label,
+            "number": phone[contact],
+            "number_country": country[contact],
+            "contact_person_id": contact,
+            "contact_kind": "person",
+        }
+    )
 
     # --- businesses and outside numbers
     pools = _outside_pools(people, params)
     frames = [p_frame]
-    for what, mean in (("business", params.businesses_per_book), ("outside", params.outside_per_book)):
+    for what, mean in (
+        ("business", params.businesses_per_book),
+        ("outside", params.outside_per_book),
+    ):
         r = stream(params.seed, f"addressbook:{what}")
         k = r.poisson(mean, n)
         own = np.repeat(np.arange(n, dtype=np.int64), k)
@@ -371,7 +573,7 @@ def build_address_book(people: pd.DataFrame, ties: pd.DataFrame, params: "Social
                 continue
             # popular businesses and people are saved by many: Zipf-like popularity
             ranks = np.arange(1, pool.size + 1, dtype=float)
-            p = ranks ** -0.8 if what == "business" else np.ones(pool.size)
+            p = ranks**-0.8 if what == "business" else np.ones(pool.size)
             pick = r.choice(pool.size, size=sel.size, p=p / p.sum())
             number[sel] = pool[pick]
             if what == "business":
@@ -383,11 +585,19 @@ def build_address_book(people: pd.DataFrame, ties: pd.DataFrame, params: "Social
                     label[sel] = first[donor_f[r.integers(0, donor_f.size, sel.size)]]
                 else:
                     label[sel] = "Unknown"
-        frames.append(pd.DataFrame({
-            "owner_person_id": own, "entry_label": label, "number": number,
-            "number_country": ncountry, "contact_person_id": pd.array([pd.NA] * own.size, dtype="Int64"),
-            "contact_kind": what,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "owner_person_id": own,
+                    "entry_label": label,
+                    "number": number,
+                    "number_country": ncountry,
+                    "contact_person_id": pd.array([pd.NA] * own.size, dtype="Int64"),
+                    "contact_kind": what,
+                }
+            )
+        )
+    frames.append(_service_entries(country, params))
     frame = pd.concat(frames, ignore_index=True)
     frame["contact_person_id"] = frame["contact_person_id"].astype("Int64")
 
@@ -396,31 +606,67 @@ def build_address_book(people: pd.DataFrame, ties: pd.DataFrame, params: "Social
     dup = frame[r.random(len(frame)) < params.duplicate_entry_share]
     if len(dup):
         dup = dup.copy()
-        dup["entry_label"] = dup["entry_label"].astype(str) + np.where(r.random(len(dup)) < 0.5, " 2", " (old)")
+        dup["entry_label"] = dup["entry_label"].astype(str) + np.where(
+            r.random(len(dup)) < 0.5, " 2", " (old)"
+        )
     frame = pd.concat([frame, dup], ignore_index=True)
     frame = frame.sort_values("owner_person_id", kind="stable", ignore_index=True)
 
     # --- how each number is typed
     owner_country = country[frame["owner_person_id"].to_numpy()]
     domestic = frame["number_country"].to_numpy(dtype=object) == owner_country
-    style = np.where(domestic, _pick(r, DOMESTIC_STYLE_WEIGHTS, len(frame)),
-                     _pick(r, FOREIGN_STYLE_WEIGHTS, len(frame))).astype(object)
+    style = np.where(
+        domestic,
+        _pick(r, DOMESTIC_STYLE_WEIGHTS, len(frame)),
+        _pick(r, FOREIGN_STYLE_WEIGHTS, len(frame)),
+    ).astype(object)
     typo = r.random(len(frame)) < params.typo_share
-    style[typo] = np.where(r.random(int(typo.sum())) < 0.5, "typo_dropped_digit", "typo_doubled_digit")
+    style[typo] = np.where(
+        r.random(int(typo.sum())) < 0.5, "typo_dropped_digit", "typo_doubled_digit"
+    )
+    service = ~frame["number"].str.startswith("+").to_numpy(dtype=bool)
+    style[service] = "as_is"
     raw = _write_distinct(frame["number"], frame["number_country"], style)
     e164, reason = normalise_entries(raw, pd.Series(owner_country))
 
     reasons = sorted(set(pd.unique(reason)) - {"ok"})
-    out = pd.DataFrame({
-        "owner_person_id": frame["owner_person_id"].astype(np.int64),
-        "entry_label": frame["entry_label"].astype("string"),
-        "entry_raw": raw.astype("string"),
-        "contact_person_id": frame["contact_person_id"].astype("Int64"),
-        "contact_kind": pd.Categorical(frame["contact_kind"], categories=list(CONTACT_KINDS)),
-        "entry_e164": e164,
-        "normalise_reason": pd.Categorical(reason, categories=["ok", *reasons]),
-    })
+    out = pd.DataFrame(
+        {
+            "owner_person_id": frame["owner_person_id"].astype(np.int64),
+            "entry_label": frame["entry_label"].astype("string"),
+            "entry_raw": raw.astype("string"),
+            "contact_person_id": frame["contact_person_id"].astype("Int64"),
+            "contact_kind": pd.Categorical(frame["contact_kind"], categories=list(CONTACT_KINDS)),
+            "entry_e164": e164,
+            "normalise_reason": pd.Categorical(reason, categories=["ok", *reasons]),
+        }
+    )
     return out
+
+
+def _service_entries(country: np.ndarray, params: SocialParams) -> pd.DataFrame:
+    """Short codes (voicemail, balance, emergency) saved in books: ``business`` entries."""
+    r = stream(params.seed, "addressbook:service")
+    n = country.size
+    k = r.poisson(params.service_codes_per_book, n)
+    own = np.repeat(np.arange(n, dtype=np.int64), k)
+    label = np.empty(own.size, dtype=object)
+    code = np.empty(own.size, dtype=object)
+    pick = r.integers(0, 3, own.size)
+    for c, options in SERVICE_CODES.items():  # 8 countries
+        sel = np.flatnonzero(country[own] == c)
+        label[sel] = np.array([o[0] for o in options], dtype=object)[pick[sel]]
+        code[sel] = np.array([o[1] for o in options], dtype=object)[pick[sel]]
+    return pd.DataFrame(
+        {
+            "owner_person_id": own,
+            "entry_label": label,
+            "number": code,
+            "number_country": country[own],
+            "contact_person_id": pd.array([pd.NA] * own.size, dtype="Int64"),
+            "contact_kind": "business",
+        }
+    )
 
 
 def _write_distinct(number: pd.Series, number_country: pd.Series, style: np.ndarray) -> pd.Series:
@@ -452,20 +698,40 @@ def normalisation_summary(book: pd.DataFrame) -> pd.DataFrame:
 
 
 def normalisation_by_country(book: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """Per owner country: entries, share normalised, share normalised to the right person."""
+    """Summarise normalisation per owner country.
+
+    Entries and share normalised; for entries of people in the population, share
+    normalised and share normalised to that person's real number.
+    """
     country = people["country_code"].astype(str).to_numpy(dtype=object)
     phone = people["phone_e164"].astype(str).to_numpy(dtype=object)
     owner_country = country[book["owner_person_id"].to_numpy()]
     ok = (book["normalise_reason"].astype(str) == "ok").to_numpy()
     is_person = book["contact_person_id"].notna().to_numpy()
     contact = book["contact_person_id"].fillna(0).to_numpy(np.int64)
-    right = ok & is_person & (book["entry_e164"].fillna("").astype(str).to_numpy(dtype=object) == phone[contact])
-    frame = pd.DataFrame({"country_code": owner_country, "ok": ok, "person": is_person, "right": right})
+    right = (
+        ok
+        & is_person
+        & (book["entry_e164"].fillna("").astype(str).to_numpy(dtype=object) == phone[contact])
+    )
+    frame = pd.DataFrame(
+        {
+            "country_code": owner_country,
+            "ok": ok,
+            "person": is_person,
+            "right": right,
+            "person_ok": ok & is_person,
+        }
+    )
     g = frame.groupby("country_code")
-    out = pd.DataFrame({
-        "entry_count": g.size().astype(np.int64),
-        "normalised_share": g["ok"].mean(),
-        "person_entry_count": g["person"].sum().astype(np.int64),
-    })
-    out["person_right_number_share"] = g["right"].sum() / out["person_entry_count"].where(out["person_entry_count"] > 0)
+    out = pd.DataFrame(
+        {
+            "entry_count": g.size().astype(np.int64),
+            "normalised_share": g["ok"].mean(),
+            "person_entry_count": g["person"].sum().astype(np.int64),
+        }
+    )
+    people_n = out["person_entry_count"].where(out["person_entry_count"] > 0)
+    out["person_normalised_share"] = g["person_ok"].sum() / people_n
+    out["person_right_number_share"] = g["right"].sum() / people_n
     return out.reset_index()

@@ -31,8 +31,12 @@ import pandas as pd
 DEVICE_COLUMNS: tuple[str, ...] = ("os_name", "os_version", "screen_resolution", "mcc", "mnc")
 #: The policy field each people column comes from (see analysis.policy.FIELDS).
 COLUMN_FIELDS: dict[str, str] = {
-    "os_name": "os", "os_version": "os", "screen_resolution": "screen_resolution",
-    "mcc": "mcc", "mnc": "mnc", "last_seen_bucket": "last_seen",
+    "os_name": "os",
+    "os_version": "os",
+    "screen_resolution": "screen_resolution",
+    "mcc": "mcc",
+    "mnc": "mnc",
+    "last_seen_bucket": "last_seen",
 }
 #: k-anonymity classes reported (lower bounds, inclusive; the last is open-ended).
 K_BINS: tuple[int, ...] = (1, 2, 6, 11, 51, 101)
@@ -40,7 +44,10 @@ K_LABELS: tuple[str, ...] = ("1 (unique)", "2-5", "6-10", "11-50", "51-100", "ov
 
 ANCHORS = pd.DataFrame(
     {
-        "anchor": ["Panopticlick browsers (Eckersley 2010)", "Mobile browser fingerprints (adF 2023)"],
+        "anchor": [
+            "Panopticlick browsers (Eckersley 2010)",
+            "Mobile browser fingerprints (adF 2023)",
+        ],
         "unique_share": [0.836, 0.40],
         "entropy_bits": [18.1, np.nan],
     }
@@ -49,7 +56,7 @@ ANCHORS = pd.DataFrame(
 
 
 def fingerprint_codes(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """One integer code per row identifying its combination of ``columns`` (missing values count as a value).
+    """Give each row an integer code for its combination of ``columns`` (missing counts as a value).
 
     >>> df = pd.DataFrame({"a": ["x", "x", "y"], "b": [1, 1, 1]})
     >>> fingerprint_codes(df, ["a", "b"]).tolist()
@@ -57,7 +64,9 @@ def fingerprint_codes(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray
     """
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise KeyError(f"fingerprint columns {missing} are not in the frame; it has {list(frame.columns)}")
+        raise KeyError(
+            f"fingerprint columns {missing} are not in the frame; it has {list(frame.columns)}"
+        )
     if len(columns) == 0 or len(frame) == 0:
         return np.zeros(len(frame), dtype=np.int64)
     codes = frame.groupby(list(columns), sort=True, dropna=False, observed=True).ngroup()
@@ -83,8 +92,14 @@ def uniqueness(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, float]:
     """
     n = len(frame)
     if n == 0:
-        return {"n": 0, "n_combinations": 0, "unique_share": 0.0, "entropy_bits": 0.0,
-                "max_entropy_bits": 0.0, "median_k": 0.0}
+        return {
+            "n": 0,
+            "n_combinations": 0,
+            "unique_share": 0.0,
+            "entropy_bits": 0.0,
+            "max_entropy_bits": 0.0,
+            "median_k": 0.0,
+        }
     codes = fingerprint_codes(frame, columns)
     counts = np.bincount(codes)
     counts = counts[counts > 0]
@@ -111,7 +126,9 @@ def k_anonymity_distribution(frame: pd.DataFrame, columns: Sequence[str]) -> pd.
     bins = np.searchsorted(np.array(K_BINS), k, side="right") - 1
     counts = np.bincount(bins, minlength=len(K_BINS)).astype(float)
     share = counts / max(len(k), 1)
-    return pd.Series(share, index=pd.Index(K_LABELS, name="people_sharing_the_combination"), name="share")
+    return pd.Series(
+        share, index=pd.Index(K_LABELS, name="people_sharing_the_combination"), name="share"
+    )
 
 
 def last_seen_bucket(last_seen: pd.Series, minutes: int) -> pd.Series:
@@ -123,11 +140,18 @@ def last_seen_bucket(last_seen: pd.Series, minutes: int) -> pd.Series:
     return (secs // (60 * minutes)).astype("Int64")
 
 
-def fingerprint_steps(bucket_minutes: Sequence[int] = (60, 10, 1)) -> list[tuple[str, list[str], int | None]]:
-    """The cumulative feature sets reported: (label, columns, last-seen bucket minutes)."""
+def fingerprint_steps(
+    bucket_minutes: Sequence[int] = (60, 10, 1),
+) -> list[tuple[str, list[str], int | None]]:
+    """List the cumulative feature sets reported: (label, columns, last-seen bucket minutes)."""
     steps: list[tuple[str, list[str], int | None]] = []
-    labels = {"os_name": "OS", "os_version": "+ OS version", "screen_resolution": "+ screen",
-              "mcc": "+ MCC", "mnc": "+ MNC"}
+    labels = {
+        "os_name": "OS",
+        "os_version": "+ OS version",
+        "screen_resolution": "+ screen",
+        "mcc": "+ MCC",
+        "mnc": "+ MNC",
+    }
     for i, col in enumerate(DEVICE_COLUMNS):
         steps.append((labels[col], list(DEVICE_COLUMNS[: i + 1]), None))
     for m in bucket_minutes:
@@ -136,8 +160,11 @@ def fingerprint_steps(bucket_minutes: Sequence[int] = (60, 10, 1)) -> list[tuple
     return steps
 
 
-def uniqueness_table(people: pd.DataFrame, mask: np.ndarray | None = None,
-                     bucket_minutes: Sequence[int] = (60, 10, 1)) -> pd.DataFrame:
+def uniqueness_table(
+    people: pd.DataFrame,
+    mask: np.ndarray | None = None,
+    bucket_minutes: Sequence[int] = (60, 10, 1),
+) -> pd.DataFrame:
     """Uniqueness statistics for each cumulative feature set, over the rows in ``mask``.
 
     Parameters
@@ -157,33 +184,46 @@ def uniqueness_table(people: pd.DataFrame, mask: np.ndarray | None = None,
     """
     if mask is None:
         mask = people["is_whatsapp_user"].to_numpy(bool) & (
-            people["consent_state"].astype(str).to_numpy() != "left_whatsapp")
+            people["consent_state"].astype(str).to_numpy() != "left_whatsapp"
+        )
     sub = people.loc[mask, list(DEVICE_COLUMNS)].copy()
     rows = []
     for label, cols, minutes in fingerprint_steps(bucket_minutes):
         if minutes is not None:
-            sub["last_seen_bucket"] = last_seen_bucket(people.loc[mask, "whatsapp_last_seen_at"], minutes).to_numpy()
+            sub["last_seen_bucket"] = last_seen_bucket(
+                people.loc[mask, "whatsapp_last_seen_at"], minutes
+            ).to_numpy()
         rows.append({"features": label, **uniqueness(sub, cols)})
     return pd.DataFrame(rows)
 
 
-def k_anonymity_table(people: pd.DataFrame, mask: np.ndarray | None = None,
-                      bucket_minutes: Sequence[int] = (60, 10, 1)) -> pd.DataFrame:
+def k_anonymity_table(
+    people: pd.DataFrame,
+    mask: np.ndarray | None = None,
+    bucket_minutes: Sequence[int] = (60, 10, 1),
+) -> pd.DataFrame:
     """k-anonymity distribution (share of people per class-size band) for each feature set."""
     if mask is None:
         mask = people["is_whatsapp_user"].to_numpy(bool) & (
-            people["consent_state"].astype(str).to_numpy() != "left_whatsapp")
+            people["consent_state"].astype(str).to_numpy() != "left_whatsapp"
+        )
     sub = people.loc[mask, list(DEVICE_COLUMNS)].copy()
     out = {}
     for label, cols, minutes in fingerprint_steps(bucket_minutes):
         if minutes is not None:
-            sub["last_seen_bucket"] = last_seen_bucket(people.loc[mask, "whatsapp_last_seen_at"], minutes).to_numpy()
+            sub["last_seen_bucket"] = last_seen_bucket(
+                people.loc[mask, "whatsapp_last_seen_at"], minutes
+            ).to_numpy()
         out[label] = k_anonymity_distribution(sub, cols)
     return pd.DataFrame(out).T.rename_axis("features")
 
 
-def fingerprint_links(people: pd.DataFrame, whatsapp_side: np.ndarray, facebook_side: np.ndarray,
-                      columns: Sequence[str] = DEVICE_COLUMNS) -> pd.DataFrame:
+def fingerprint_links(
+    people: pd.DataFrame,
+    whatsapp_side: np.ndarray,
+    facebook_side: np.ndarray,
+    columns: Sequence[str] = DEVICE_COLUMNS,
+) -> pd.DataFrame:
     """Link records whose device combination is unique on both sides and equal.
 
     Parameters
@@ -216,3 +256,25 @@ def fingerprint_links(people: pd.DataFrame, whatsapp_side: np.ndarray, facebook_
     right = pd.DataFrame({"code": code[keep_fb], "facebook_person_id": pid[keep_fb]})
     pairs = left.merge(right, on="code", how="inner", validate="one_to_one")
     return pairs[["whatsapp_person_id", "facebook_person_id"]].astype("int64")
+
+
+def plot_uniqueness(table: pd.DataFrame, *, title: str):
+    """Plot the share unique per cumulative feature set, with the published anchors as lines."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    fig, ax = plt.subplots()
+    x = np.arange(len(table))
+    ax.bar(x, table["unique_share"], color=PALETTE[0], label="Share of WhatsApp users unique")
+    for i, row in ANCHORS.iterrows():
+        ax.axhline(row["unique_share"], color=PALETTE[3 + i], ls="--", lw=1, label=row["anchor"])
+    for xi, share, bits in zip(x, table["unique_share"], table["entropy_bits"], strict=True):
+        ax.text(xi, share + 0.01, f"{bits:.1f} bits", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, table["features"], rotation=30, ha="right")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.12)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    return fig, table[["features", "n", "n_combinations", "unique_share", "entropy_bits"]].copy()

@@ -84,73 +84,142 @@ class LinkingParams(Params):
     section: ClassVar[str] = "linking"
 
     name_match_threshold: float = param(
-        85.0, kind="float", low=0.0, high=100.0, unit="score 0-100", plausible=(70.0, 95.0),
+        85.0,
+        kind="float",
+        low=0.0,
+        high=100.0,
+        unit="score 0-100",
+        plausible=(70.0, 95.0),
         description="Minimum rapidfuzz token_sort_ratio between a contact entry's label and a "
         "Facebook account's full name for the entry's number to be a candidate for that account.",
-        source="assumption; record-linkage practice", confidence="low",
+        source="assumption; record-linkage practice",
+        confidence="low",
     )
     min_agreeing_uploaders: int = param(
-        1, kind="int", low=1, high=50, unit="uploaders", plausible=(1, 3),
+        1,
+        kind="int",
+        low=1,
+        high=50,
+        unit="uploaders",
+        plausible=(1, 3),
         description="Minimum number of distinct Facebook friends whose uploaded contacts must "
         "agree on a number before it is attached to an account.",
-        source="assumption", confidence="low",
+        source="assumption",
+        confidence="low",
     )
     last_seen_bucket_minutes: int = param(
-        60, kind="int", low=1, high=1440, unit="minutes", plausible=(1, 60),
+        60,
+        kind="int",
+        low=1,
+        high=1440,
+        unit="minutes",
+        plausible=(1, 60),
         description="Width of the last-seen buckets added to the device fingerprint.",
-        source="assumption", confidence="low",
+        source="assumption",
+        confidence="low",
     )
     block_on_initial: bool = param(
-        True, kind="bool",
-        description="Compare a contact label with an account's name only if the label starts "
-        "with the initial of the account's first or last name (blocking, for speed).",
-        source="record-linkage practice", confidence="n/a",
+        True,
+        kind="bool",
+        description="Compare a contact label with an account's name only if the initials of "
+        "the label's first and last words are those of the name's first and last words, in "
+        "either order (blocking, for speed; such labels rarely reach the threshold anyway).",
+        source="record-linkage practice",
+        confidence="n/a",
     )
 
 
-LINKS = register(Table(
-    "whatsapp_links",
-    "One row per WhatsApp user under one scenario: which mechanisms link them to their own "
-    "Facebook account, any false links, and what the links may be used for.",
-    (
-        Field("person_id", "The WhatsApp user (ground truth row).", "int64"),
-        Field("country_code", "Country of residence.", "category"),
-        Field("consent_state", "Consent state under the scenario.", "category", "", "analysis.policy"),
-        Field("has_facebook_account", "The person has a Facebook account (a true link exists).", "bool"),
-        *[Field(f"is_linked_{m}", f"Linked to their own Facebook account by {MECHANISM_LABELS[m].lower()}.", "bool")
-          for m in MECHANISMS],
-        *[Field(f"is_mislinked_{m}", f"Linked to someone else's Facebook account by {MECHANISM_LABELS[m].lower()}.", "bool")
-          for m in MECHANISMS],
-        Field("is_linked_any", "Linked to their own Facebook account by at least one mechanism.", "bool"),
-        *[Field(f"is_usable_for_{p}", f"A correct link may be used for {p}.", "bool", "", "policy_flows.csv")
-          for p in PURPOSES],
-        Field("purpose_class", "Best use allowed for the correct links: ads, suggestions, "
-              "infrastructure_only, or not_linked.", "category"),
-    ),
-))
+LINKS = register(
+    Table(
+        "whatsapp_links",
+        "One row per WhatsApp user under one scenario: which mechanisms link them to their own "
+        "Facebook account, any false links, and what the links may be used for.",
+        (
+            Field("person_id", "The WhatsApp user (ground truth row).", "int64"),
+            Field("country_code", "Country of residence.", "category"),
+            Field(
+                "consent_state",
+                "Consent state under the scenario.",
+                "category",
+                "",
+                "analysis.policy",
+            ),
+            Field(
+                "has_facebook_account",
+                "The person has a Facebook account (a true link exists).",
+                "bool",
+            ),
+            *[
+                Field(
+                    f"is_linked_{m}",
+                    f"Linked to their own Facebook account by {MECHANISM_LABELS[m].lower()}.",
+                    "bool",
+                )
+                for m in MECHANISMS
+            ],
+            *[
+                Field(
+                    f"is_mislinked_{m}",
+                    f"Linked to someone else's Facebook account by {MECHANISM_LABELS[m].lower()}.",
+                    "bool",
+                )
+                for m in MECHANISMS
+            ],
+            Field(
+                "is_linked_any",
+                "Linked to their own Facebook account by at least one mechanism.",
+                "bool",
+            ),
+            *[
+                Field(
+                    f"is_usable_for_{p}",
+                    f"A correct link may be used for {p}.",
+                    "bool",
+                    "",
+                    "policy_flows.csv",
+                )
+                for p in PURPOSES
+            ],
+            Field(
+                "purpose_class",
+                "Best use allowed for the correct links: ads, suggestions, "
+                "infrastructure_only, or not_linked.",
+                "category",
+            ),
+        ),
+    )
+)
 
-SUMMARY = register(Table(
-    "linking_summary",
-    "Share of WhatsApp users linked to their Facebook account, by scenario, mechanism and "
-    "permitted use, over seeds (mean and 95% interval).",
-    (
-        Field("scenario", "Scenario name (data/scenarios/).", "string"),
-        Field("mechanism", "Linking mechanism, or 'any'.", "string"),
-        Field("purpose_class", "ads, suggestions, infrastructure_only or not_linked.", "string"),
-        Field("mean_share", "Mean share of WhatsApp users over seeds.", "float64", "share"),
-        Field("low_share", "Lower end of the 95% t-interval of the mean.", "float64", "share"),
-        Field("high_share", "Upper end of the 95% t-interval of the mean.", "float64", "share"),
-        Field("seed_count", "Number of seeds.", "int64"),
-    ),
-))
+SUMMARY = register(
+    Table(
+        "linking_summary",
+        "Share of WhatsApp users linked to their Facebook account, by scenario, mechanism and "
+        "permitted use, over seeds (mean and 95% interval).",
+        (
+            Field("scenario", "Scenario name (data/scenarios/).", "string"),
+            Field("mechanism", "Linking mechanism, or 'any'.", "string"),
+            Field(
+                "purpose_class", "ads, suggestions, infrastructure_only or not_linked.", "string"
+            ),
+            Field("mean_share", "Mean share of WhatsApp users over seeds.", "float64", "share"),
+            Field("low_share", "Lower end of the 95% t-interval of the mean.", "float64", "share"),
+            Field("high_share", "Upper end of the 95% t-interval of the mean.", "float64", "share"),
+            Field("seed_count", "Number of seeds.", "int64"),
+        ),
+    )
+)
 
 
 # --------------------------------------------------------------------------------------
 # the mechanisms: predicted (whatsapp_person_id, facebook_person_id) pairs
 # --------------------------------------------------------------------------------------
 def _pairs(wa: np.ndarray, fb: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({"whatsapp_person_id": np.asarray(wa, dtype=np.int64),
-                         "facebook_person_id": np.asarray(fb, dtype=np.int64)})
+    return pd.DataFrame(
+        {
+            "whatsapp_person_id": np.asarray(wa, dtype=np.int64),
+            "facebook_person_id": np.asarray(fb, dtype=np.int64),
+        }
+    )
 
 
 def phone_links(people: pd.DataFrame, shares_phone: np.ndarray) -> pd.DataFrame:
@@ -169,33 +238,76 @@ def phone_links(people: pd.DataFrame, shares_phone: np.ndarray) -> pd.DataFrame:
         (a stale number held by another account is a false link).
     """
     wa_mask = shares_phone & people["is_whatsapp_user"].to_numpy(bool)
-    fb_mask = people["is_facebook_user"].to_numpy(bool) & people["facebook_phone_e164"].notna().to_numpy()
-    left = pd.DataFrame({"number": people["phone_e164"].to_numpy(object)[wa_mask],
-                         "whatsapp_person_id": people["person_id"].to_numpy()[wa_mask]})
-    right = pd.DataFrame({"number": people["facebook_phone_e164"].to_numpy(object)[fb_mask],
-                          "facebook_person_id": people["person_id"].to_numpy()[fb_mask]})
-    pairs = left.merge(right, on="number", how="inner", validate="many_to_many")
-    return _pairs(pairs["whatsapp_person_id"], pairs["facebook_person_id"])
+    fb_mask = (
+        people["is_facebook_user"].to_numpy(bool) & people["facebook_phone_e164"].notna().to_numpy()
+    )
+    pid = people["person_id"].to_numpy(np.int64)
+    return _join(
+        people["phone_e164"][wa_mask],
+        pid[wa_mask],
+        people["facebook_phone_e164"][fb_mask],
+        pid[fb_mask],
+        validate="one_to_many",
+    )
 
 
 def device_links(people: pd.DataFrame, shares_device: np.ndarray) -> pd.DataFrame:
     """Mechanism 2: join WhatsApp's device ids with the devices Facebook's own app runs on."""
     wa_mask = shares_device & people["is_whatsapp_user"].to_numpy(bool)
     fb_mask = people["has_facebook_app_same_phone"].to_numpy(bool)
-    left = pd.DataFrame({"device": people["device_id"].to_numpy(object)[wa_mask],
-                         "whatsapp_person_id": people["person_id"].to_numpy()[wa_mask]})
-    right = pd.DataFrame({"device": people["device_id"].to_numpy(object)[fb_mask],
-                          "facebook_person_id": people["person_id"].to_numpy()[fb_mask]})
-    pairs = left.merge(right, on="device", how="inner", validate="many_to_many")
+    pid = people["person_id"].to_numpy(np.int64)
+    return _join(
+        people["device_id"][wa_mask],
+        pid[wa_mask],
+        people["device_id"][fb_mask],
+        pid[fb_mask],
+        validate="one_to_one",
+    )
+
+
+def _join(
+    left_keys: pd.Series,
+    left_ids: np.ndarray,
+    right_keys: pd.Series,
+    right_ids: np.ndarray,
+    *,
+    validate: str,
+) -> pd.DataFrame:
+    """Inner join of (key, WhatsApp person) with (key, Facebook person) on integer key codes."""
+    codes, _ = pd.factorize(pd.concat([left_keys, right_keys], ignore_index=True))
+    n_left = len(left_keys)
+    left = pd.DataFrame({"key": codes[:n_left], "whatsapp_person_id": left_ids})
+    right = pd.DataFrame({"key": codes[n_left:], "facebook_person_id": right_ids})
+    pairs = left.merge(right, on="key", how="inner", validate=validate)
     return _pairs(pairs["whatsapp_person_id"], pairs["facebook_person_id"])
 
 
-def _initial(values: pd.Series) -> np.ndarray:
-    return values.astype("string").fillna("").str.strip().str.casefold().str[:1].to_numpy(object)
+def _initials(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Casefolded initial of the first and of the last word of each string."""
+    text = values.astype("string[pyarrow]").fillna("").str.strip().str.casefold()
+    first = text.str[:1].to_numpy(object)
+    last = text.str.replace(r"^.*\s", "", regex=True).str[:1].to_numpy(object)
+    return first, last
 
 
-def infer_numbers(people: pd.DataFrame, social: Any, params: LinkingParams | None = None, *,
-                  extra_uploaders: np.ndarray | None = None) -> pd.DataFrame:
+def _expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenate ``arange(s, s + c)`` for every (s, c), vectorised."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(ends - counts, counts)
+    return np.repeat(starts, counts) + offsets
+
+
+def infer_numbers(
+    people: pd.DataFrame,
+    social: Any,
+    params: LinkingParams | None = None,
+    *,
+    extra_uploaders: np.ndarray | None = None,
+    chunk_candidates: int = 2_000_000,
+) -> pd.DataFrame:
     """Mechanism 3, first step: guess numbers for Facebook accounts that never gave one.
 
     For each Facebook account without a number on file, look at the uploaded contacts
@@ -203,6 +315,11 @@ def infer_numbers(people: pd.DataFrame, social: Any, params: LinkingParams | Non
     name (rapidfuzz ``token_sort_ratio`` >= ``name_match_threshold``) proposes its
     number. Candidates are grouped per (account, number); the number proposed by the
     most distinct uploaders wins (ties: higher similarity, then the smaller number).
+
+    The (account, friend, entry) candidates are expanded with integer offsets in
+    chunks of about ``chunk_candidates`` rows, blocked on the initials of the first and
+    last words (``block_on_initial``), and only then scored, so memory stays bounded at
+    large sizes.
 
     Parameters
     ----------
@@ -213,6 +330,8 @@ def infer_numbers(people: pd.DataFrame, social: Any, params: LinkingParams | Non
     extra_uploaders : numpy.ndarray of bool, optional
         People whose books Facebook also holds (WhatsApp-held books when the scenario's
         address-book switch is on).
+    chunk_candidates : int
+        Approximate number of candidate rows handled at once.
 
     Returns
     -------
@@ -226,6 +345,7 @@ def infer_numbers(people: pd.DataFrame, social: Any, params: LinkingParams | Non
     uploads = social.person_attrs["uploads_contacts_to_facebook"].to_numpy(bool) & is_fb
     if extra_uploaders is not None:
         uploads = uploads | extra_uploaders
+    # Facebook friendships, both directions: (account without a number, uploading friend)
     ties = social.ties
     fb_ties = ties[ties["is_facebook_friend"].to_numpy(bool)]
     a = fb_ties["person_a_id"].to_numpy(np.int64)
@@ -233,65 +353,120 @@ def infer_numbers(people: pd.DataFrame, social: Any, params: LinkingParams | Non
     acc = np.concatenate([a, b])
     friend = np.concatenate([b, a])
     keep = target[acc] & uploads[friend]
-    edges = pd.DataFrame({"facebook_person_id": acc[keep], "uploader_id": friend[keep]})
+    acc, friend = acc[keep], friend[keep]
+    # the uploaded books, sorted by owner, as integer codes
     book = social.address_book
-    book = book.loc[book["entry_e164"].notna(), ["owner_person_id", "entry_label", "entry_e164"]]
-    book = book[uploads[book["owner_person_id"].to_numpy(np.int64)]]
-    book = book.rename(columns={"owner_person_id": "uploader_id"})
-    book["label_initial"] = _initial(book["entry_label"])
-    cand = edges.merge(book, on="uploader_id", how="inner", validate="many_to_many")
-    first_i = _initial(people["first_name"])
-    last_i = _initial(people["last_name"])
-    acc_ids = cand["facebook_person_id"].to_numpy(np.int64)
-    if params.block_on_initial and len(cand):
-        lab_i = cand["label_initial"].to_numpy(object)
-        cand = cand[(lab_i == first_i[acc_ids]) | (lab_i == last_i[acc_ids])]
-        acc_ids = cand["facebook_person_id"].to_numpy(np.int64)
+    owner = book["owner_person_id"].to_numpy(np.int64)
+    usable = book["entry_e164"].notna().to_numpy() & uploads[owner]
+    owner = owner[usable]
+    labels = book["entry_label"].astype("string").fillna("").to_numpy(object)[usable]
+    num_code, numbers = pd.factorize(book["entry_e164"].astype("string")[usable], sort=True)
+    # blocking keys: initials of the first and last words, as integer codes
+    lab_f, lab_l = _initials(pd.Series(labels))
+    name_f, name_l = _initials(people["full_name"])
+    codes, _ = pd.factorize(np.concatenate([lab_f, lab_l, name_f, name_l]))
+    m, n_p = owner.size, len(people)
+    lab_f, lab_l = codes[:m], codes[m : 2 * m]
+    name_f, name_l = codes[2 * m : 2 * m + n_p], codes[2 * m + n_p :]
+    order = np.argsort(owner, kind="stable")
+    owner_sorted = owner[order]
+    starts = np.searchsorted(owner_sorted, friend, side="left")
+    counts = np.searchsorted(owner_sorted, friend, side="right") - starts
     names = people["full_name"].astype("string").fillna("").to_numpy(object)
-    empty = pd.DataFrame({"facebook_person_id": pd.Series([], dtype="int64"),
-                          "inferred_e164": pd.Series([], dtype="string"),
-                          "uploader_count": pd.Series([], dtype="int64"),
-                          "best_score": pd.Series([], dtype="float64"),
-                          "is_correct": pd.Series([], dtype="bool")})
-    if len(cand) == 0:
-        return empty
-    scores = cpdist(cand["entry_label"].astype(str).tolist(), names[acc_ids].tolist(),
-                    scorer=fuzz.token_sort_ratio, processor=utils.default_process, workers=1)
-    cand = cand.assign(score=np.asarray(scores, dtype=float))
-    cand = cand[cand["score"] >= params.name_match_threshold]
-    if len(cand) == 0:
-        return empty
-    grouped = (cand.groupby(["facebook_person_id", "entry_e164"], sort=False, observed=True)
-               .agg(uploader_count=("uploader_id", "nunique"), best_score=("score", "max"))
-               .reset_index())
-    grouped = grouped.sort_values(["facebook_person_id", "uploader_count", "best_score", "entry_e164"],
-                                  ascending=[True, False, False, True], kind="mergesort")
+    # chunks of edges with about chunk_candidates book rows each
+    cum = np.cumsum(counts)
+    bounds = np.searchsorted(
+        cum, np.arange(chunk_candidates, int(cum[-1]) if cum.size else 0, chunk_candidates)
+    )
+    kept = []
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, acc.size], strict=True):
+        if hi <= lo:
+            continue
+        rows = order[_expand_ranges(starts[lo:hi], counts[lo:hi])]
+        edge = np.repeat(np.arange(lo, hi), counts[lo:hi])
+        who = acc[edge]
+        if params.block_on_initial:
+            lf, ll, nf, nl = lab_f[rows], lab_l[rows], name_f[who], name_l[who]
+            block = ((lf == nf) & (ll == nl)) | ((lf == nl) & (ll == nf))
+            rows, edge, who = rows[block], edge[block], who[block]
+        if rows.size == 0:
+            continue
+        scores = cpdist(
+            labels[rows].tolist(),
+            names[who].tolist(),
+            scorer=fuzz.token_sort_ratio,
+            processor=utils.default_process,
+            workers=1,
+        )
+        scores = np.asarray(scores, dtype=float)
+        hit = scores >= params.name_match_threshold
+        kept.append(
+            pd.DataFrame(
+                {
+                    "facebook_person_id": who[hit],
+                    "number": num_code[rows[hit]],
+                    "uploader_id": friend[edge[hit]],
+                    "score": scores[hit],
+                }
+            )
+        )
+    cand = (
+        pd.concat(kept, ignore_index=True)
+        if kept
+        else pd.DataFrame({"facebook_person_id": [], "number": [], "uploader_id": [], "score": []})
+    )
+    grouped = (
+        cand.groupby(["facebook_person_id", "number"], sort=False)
+        .agg(uploader_count=("uploader_id", "nunique"), best_score=("score", "max"))
+        .reset_index()
+    )
+    # numbers are factorised in sorted order, so the smaller code is the smaller number
+    grouped = grouped.sort_values(
+        ["facebook_person_id", "uploader_count", "best_score", "number"],
+        ascending=[True, False, False, True],
+        kind="mergesort",
+    )
     best = grouped.drop_duplicates("facebook_person_id", keep="first")
     best = best[best["uploader_count"] >= params.min_agreeing_uploaders]
-    own = people["phone_e164"].astype("string").to_numpy(object)
     ids = best["facebook_person_id"].to_numpy(np.int64)
-    out = pd.DataFrame({
-        "facebook_person_id": ids,
-        "inferred_e164": best["entry_e164"].astype("string").to_numpy(),
-        "uploader_count": best["uploader_count"].to_numpy(np.int64),
-        "best_score": best["best_score"].to_numpy(float),
-    })
-    out["is_correct"] = (out["inferred_e164"].to_numpy(object) == own[ids])
+    inferred = np.asarray(numbers, dtype=object)[best["number"].to_numpy(np.int64)]
+    own = people["phone_e164"].astype("string").to_numpy(object)
+    out = pd.DataFrame(
+        {
+            "facebook_person_id": ids,
+            "inferred_e164": pd.array(inferred, dtype="string"),
+            "uploader_count": best["uploader_count"].to_numpy(np.int64),
+            "best_score": best["best_score"].to_numpy(float),
+        }
+    )
+    out["is_correct"] = inferred == own[ids]
     return out.reset_index(drop=True)
 
 
-def address_book_links(people: pd.DataFrame, inferred: pd.DataFrame, shares_phone: np.ndarray) -> pd.DataFrame:
+def address_book_links(
+    people: pd.DataFrame, inferred: pd.DataFrame, shares_phone: np.ndarray
+) -> pd.DataFrame:
     """Mechanism 3, second step: join inferred numbers with WhatsApp's shared numbers."""
     wa_mask = shares_phone & people["is_whatsapp_user"].to_numpy(bool)
-    left = pd.DataFrame({"number": people["phone_e164"].astype("string").to_numpy(object)[wa_mask],
-                         "whatsapp_person_id": people["person_id"].to_numpy()[wa_mask]})
-    right = pd.DataFrame({"number": inferred["inferred_e164"].astype("string").to_numpy(object),
-                          "facebook_person_id": inferred["facebook_person_id"].to_numpy()})
+    left = pd.DataFrame(
+        {
+            "number": people["phone_e164"].astype("string").to_numpy(object)[wa_mask],
+            "whatsapp_person_id": people["person_id"].to_numpy()[wa_mask],
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "number": inferred["inferred_e164"].astype("string").to_numpy(object),
+            "facebook_person_id": inferred["facebook_person_id"].to_numpy(),
+        }
+    )
     pairs = left.merge(right, on="number", how="inner", validate="many_to_many")
     return _pairs(pairs["whatsapp_person_id"], pairs["facebook_person_id"])
 
 
-def inference_scores(people: pd.DataFrame, inferred: pd.DataFrame, max_uploaders: int = 5) -> pd.DataFrame:
+def inference_scores(
+    people: pd.DataFrame, inferred: pd.DataFrame, max_uploaders: int = 5
+) -> pd.DataFrame:
     """Precision and recall of the inferred numbers, by minimum number of agreeing uploaders.
 
     Recall is over every Facebook account without a number on file.
@@ -302,15 +477,25 @@ def inference_scores(people: pd.DataFrame, inferred: pd.DataFrame, max_uploaders
         ``min_uploaders`` (1..max), ``accounts_given_number``, ``correct``,
         ``precision``, ``recall``.
     """
-    targets = int((people["is_facebook_user"].to_numpy(bool)
-                   & ~people["is_facebook_phone_on_file"].to_numpy(bool)).sum())
+    targets = int(
+        (
+            people["is_facebook_user"].to_numpy(bool)
+            & ~people["is_facebook_phone_on_file"].to_numpy(bool)
+        ).sum()
+    )
     rows = []
     for k in range(1, max_uploaders + 1):
         sel = inferred[inferred["uploader_count"] >= k]
         correct = int(sel["is_correct"].sum())
-        rows.append({"min_uploaders": k, "accounts_given_number": len(sel), "correct": correct,
-                     "precision": correct / len(sel) if len(sel) else np.nan,
-                     "recall": correct / targets if targets else np.nan})
+        rows.append(
+            {
+                "min_uploaders": k,
+                "accounts_given_number": len(sel),
+                "correct": correct,
+                "precision": correct / len(sel) if len(sel) else np.nan,
+                "recall": correct / targets if targets else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -326,13 +511,21 @@ def score_pairs(pairs: pd.DataFrame, people: pd.DataFrame) -> dict[str, float]:
     >>> score_pairs(pairs, people)
     {'predicted': 2, 'correct': 1, 'true': 2, 'precision': 0.5, 'recall': 0.5}
     """
-    true = int((people["is_whatsapp_user"].to_numpy(bool) & people["is_facebook_user"].to_numpy(bool)).sum())
+    true = int(
+        (
+            people["is_whatsapp_user"].to_numpy(bool) & people["is_facebook_user"].to_numpy(bool)
+        ).sum()
+    )
     uniq = pairs.drop_duplicates()
     correct = int((uniq["whatsapp_person_id"] == uniq["facebook_person_id"]).sum())
     predicted = len(uniq)
-    return {"predicted": predicted, "correct": correct, "true": true,
-            "precision": correct / predicted if predicted else float("nan"),
-            "recall": correct / true if true else float("nan")}
+    return {
+        "predicted": predicted,
+        "correct": correct,
+        "true": true,
+        "precision": correct / predicted if predicted else float("nan"),
+        "recall": correct / true if true else float("nan"),
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -355,8 +548,15 @@ def _fields_ok(cube: np.ndarray, mechanism: str) -> np.ndarray:
     return cube[:, idx, :].all(axis=1)
 
 
-def compute_links(people: pd.DataFrame, scenario: Scenario, social: Any | None = None,
-                  params: LinkingParams | None = None, *, seed: int | None = None) -> ScenarioLinks:
+def compute_links(
+    people: pd.DataFrame,
+    scenario: Scenario,
+    social: Any | None = None,
+    params: LinkingParams | None = None,
+    *,
+    seed: int | None = None,
+    inferred: pd.DataFrame | None = None,
+) -> ScenarioLinks:
     """Run every mechanism for one scenario.
 
     Parameters
@@ -368,6 +568,9 @@ def compute_links(people: pd.DataFrame, scenario: Scenario, social: Any | None =
     params : LinkingParams, optional
     seed : int, optional
         Seed of the scenario's per-person opt-out draws (``uptake`` mode).
+    inferred : pandas.DataFrame, optional
+        Reuse :func:`infer_numbers` output computed on the same world (it does not depend
+        on the scenario unless the address-book switch is on, in which case it is redone).
     """
     params = params or LinkingParams()
     cube = flow_cube(people, scenario, seed=seed)
@@ -377,22 +580,40 @@ def compute_links(people: pd.DataFrame, scenario: Scenario, social: Any | None =
         "phone_number": phone_links(people, f["phone_number"]),
         "device_id": device_links(people, f["device_id"]),
     }
-    inferred = None
-    if social is not None:
+    if social is None:
+        inferred = None
+    elif scenario.address_books or inferred is None:
         extra = f["address_book"] if scenario.address_books else None
         inferred = infer_numbers(people, social, params, extra_uploaders=extra)
+    if inferred is not None:
         pairs["address_book"] = address_book_links(people, inferred, f["phone_number"])
     else:
         pairs["address_book"] = _pairs([], [])
-    fp_wa = f["os"] & f["screen_resolution"] & f["mcc"] & f["mnc"] & people["is_whatsapp_user"].to_numpy(bool)
-    pairs["fingerprint"] = fingerprint_links(people, fp_wa, people["has_facebook_app_same_phone"].to_numpy(bool),
-                                             DEVICE_COLUMNS)
-    return ScenarioLinks(scenario, pairs, cube, effective_states(people, scenario, seed=seed), inferred)
+    fp_wa = (
+        f["os"]
+        & f["screen_resolution"]
+        & f["mcc"]
+        & f["mnc"]
+        & people["is_whatsapp_user"].to_numpy(bool)
+    )
+    pairs["fingerprint"] = fingerprint_links(
+        people, fp_wa, people["has_facebook_app_same_phone"].to_numpy(bool), DEVICE_COLUMNS
+    )
+    return ScenarioLinks(
+        scenario, pairs, cube, effective_states(people, scenario, seed=seed), inferred
+    )
 
 
-def link_table(people: pd.DataFrame, scenario: Scenario, social: Any | None = None,
-               params: LinkingParams | None = None, *, seed: int | None = None,
-               day: int | None = None, links: ScenarioLinks | None = None) -> pd.DataFrame:
+def link_table(
+    people: pd.DataFrame,
+    scenario: Scenario,
+    social: Any | None = None,
+    params: LinkingParams | None = None,
+    *,
+    seed: int | None = None,
+    day: int | None = None,
+    links: ScenarioLinks | None = None,
+) -> pd.DataFrame:
     """Per WhatsApp user: linked or not, by which mechanisms, usable for which purposes.
 
     Parameters
@@ -415,9 +636,12 @@ def link_table(people: pd.DataFrame, scenario: Scenario, social: Any | None = No
     pid = people["person_id"].to_numpy(np.int64)
     pos = pd.Series(np.arange(n), index=pid)
     cube = links.cube if day is None else flow_cube(people, scenario, day=day, seed=seed)
-    out = {"person_id": pid, "country_code": people["country_code"].to_numpy(),
-           "consent_state": links.states.to_numpy(),
-           "has_facebook_account": people["is_facebook_user"].to_numpy(bool)}
+    out = {
+        "person_id": pid,
+        "country_code": people["country_code"].to_numpy(),
+        "consent_state": links.states.to_numpy(),
+        "has_facebook_account": people["is_facebook_user"].to_numpy(bool),
+    }
     usable = np.zeros((n, len(PURPOSES)), dtype=bool)
     linked_any = np.zeros(n, dtype=bool)
     mis = {}
@@ -440,18 +664,23 @@ def link_table(people: pd.DataFrame, scenario: Scenario, social: Any | None = No
     table = pd.DataFrame(out)
     table = table[people["is_whatsapp_user"].to_numpy(bool)].reset_index(drop=True)
     table["country_code"] = table["country_code"].astype("category")
-    table["purpose_class"] = pd.Categorical(table["purpose_class"], categories=list(PURPOSE_CLASSES))
+    table["purpose_class"] = pd.Categorical(
+        table["purpose_class"], categories=list(PURPOSE_CLASSES)
+    )
     return table[LINKS.columns]
 
 
 def _purpose_class(usable: np.ndarray, linked: np.ndarray) -> np.ndarray:
     ads = usable[:, PURPOSES.index("ads")]
     sug = usable[:, PURPOSES.index("suggestions")]
-    return np.select([ads, sug, linked], ["ads", "suggestions", "infrastructure_only"], "not_linked").astype(object)
+    return np.select(
+        [ads, sug, linked], ["ads", "suggestions", "infrastructure_only"], "not_linked"
+    ).astype(object)
 
 
-def mechanism_purpose_shares(table: pd.DataFrame, links: ScenarioLinks | None = None,
-                             people: pd.DataFrame | None = None) -> pd.DataFrame:
+def mechanism_purpose_shares(
+    table: pd.DataFrame, links: ScenarioLinks | None = None, people: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Share of WhatsApp users per mechanism (and ``any``) x purpose class.
 
     A user's class for one mechanism is the best use its correct link by that
@@ -460,7 +689,7 @@ def mechanism_purpose_shares(table: pd.DataFrame, links: ScenarioLinks | None = 
     Returns
     -------
     pandas.DataFrame
-        ``mechanism``, ``purpose_class``, ``share`` (shares over WhatsApp users sum to 1 per mechanism).
+        ``mechanism``, ``purpose_class``, ``share`` (over WhatsApp users; sums to 1 per mechanism).
     """
     rows = []
     n = max(len(table), 1)
@@ -474,7 +703,9 @@ def mechanism_purpose_shares(table: pd.DataFrame, links: ScenarioLinks | None = 
                 ok = _fields_ok(links.cube, m)[wa]
                 cls = _purpose_class(linked[:, None] & ok, linked)
             else:  # fall back to the user's overall permissions
-                use = table[[f"is_usable_for_{p}" for p in PURPOSES]].to_numpy(bool) & linked[:, None]
+                use = (
+                    table[[f"is_usable_for_{p}" for p in PURPOSES]].to_numpy(bool) & linked[:, None]
+                )
                 cls = _purpose_class(use, linked)
         counts = pd.Series(cls).value_counts()
         for c in PURPOSE_CLASSES:
@@ -493,19 +724,26 @@ def mechanism_scores(people: pd.DataFrame, links: ScenarioLinks) -> pd.DataFrame
 
 
 def country_shares(table: pd.DataFrame) -> pd.DataFrame:
-    """Per country: share of WhatsApp users linked (any mechanism) and usable for ads / suggestions."""
+    """Per country: share of WhatsApp users linked (any mechanism), usable for ads / suggestions."""
     g = table.groupby("country_code", observed=True)
-    return pd.DataFrame({
-        "whatsapp_users_count": g.size(),
-        "linked_share": g["is_linked_any"].mean(),
-        "usable_for_ads_share": g["is_usable_for_ads"].mean(),
-        "usable_for_suggestions_share": g["is_usable_for_suggestions"].mean(),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "whatsapp_users_count": g.size(),
+            "linked_share": g["is_linked_any"].mean(),
+            "usable_for_ads_share": g["is_usable_for_ads"].mean(),
+            "usable_for_suggestions_share": g["is_usable_for_suggestions"].mean(),
+        }
+    ).reset_index()
 
 
-def window_curve(people: pd.DataFrame, links: ScenarioLinks, days: Iterable[int] = range(31), *,
-                 seed: int | None = None) -> pd.DataFrame:
-    """Share of WhatsApp users with a link usable for ads / suggestions / anything, by day since acceptance."""
+def window_curve(
+    people: pd.DataFrame,
+    links: ScenarioLinks,
+    days: Iterable[int] = range(31),
+    *,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """Share of WhatsApp users with a link usable for ads / suggestions / anything, by day."""
     wa = people["is_whatsapp_user"].to_numpy(bool)
     n_wa = max(int(wa.sum()), 1)
     linked = {m: np.zeros(len(people), dtype=bool) for m in MECHANISMS}
@@ -521,10 +759,15 @@ def window_curve(people: pd.DataFrame, links: ScenarioLinks, days: Iterable[int]
         for m in MECHANISMS:
             usable |= linked[m][:, None] & _fields_ok(cube, m)
         usable &= wa[:, None]
-        rows.append({"day": int(d),
-                     "usable_for_ads_share": usable[:, PURPOSES.index("ads")].sum() / n_wa,
-                     "usable_for_suggestions_share": usable[:, PURPOSES.index("suggestions")].sum() / n_wa,
-                     "linked_share": usable.any(axis=1).sum() / n_wa})
+        rows.append(
+            {
+                "day": int(d),
+                "usable_for_ads_share": usable[:, PURPOSES.index("ads")].sum() / n_wa,
+                "usable_for_suggestions_share": usable[:, PURPOSES.index("suggestions")].sum()
+                / n_wa,
+                "linked_share": usable.any(axis=1).sum() / n_wa,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -532,15 +775,22 @@ def window_curve(people: pd.DataFrame, links: ScenarioLinks, days: Iterable[int]
 # many seeds
 # --------------------------------------------------------------------------------------
 def _build_social(people: pd.DataFrame, seed: int):
-    from analysis.social import SocialParams, build_social_world  # noqa: PLC0415 (optional, heavy)
+    from analysis.social import SocialParams, build_social_world
 
     return build_social_world(people, SocialParams(seed=seed))
 
 
-def run_seeds(scenarios: Mapping[str, Scenario], seeds: Sequence[int], *, n_people: int = 5_000,
-              world: WorldParams | None = None, with_social: bool = True,
-              params: LinkingParams | None = None, curve_scenarios: Sequence[str] = ("mix_2016",),
-              progress: bool = False) -> dict[str, pd.DataFrame]:
+def run_seeds(
+    scenarios: Mapping[str, Scenario],
+    seeds: Sequence[int],
+    *,
+    n_people: int = 5_000,
+    world: WorldParams | None = None,
+    with_social: bool = True,
+    params: LinkingParams | None = None,
+    curve_scenarios: Sequence[str] = ("mix_2016",),
+    progress: bool = False,
+) -> dict[str, pd.DataFrame]:
     """Build one world per seed, link under every scenario, and collect tidy results.
 
     Parameters
@@ -576,8 +826,9 @@ def run_seeds(scenarios: Mapping[str, Scenario], seeds: Sequence[int], *, n_peop
     for s in iterator:
         people = generate_population(world.replace(seed=int(s)))
         social = _build_social(people, int(s)) if with_social else None
+        base = infer_numbers(people, social, params) if social is not None else None
         for name, scen in scenarios.items():
-            links = compute_links(people, scen, social, params, seed=int(s))
+            links = compute_links(people, scen, social, params, seed=int(s), inferred=base)
             table = link_table(people, scen, social, params, seed=int(s), links=links)
             tag = {"seed": int(s), "scenario": name}
             shares.append(mechanism_purpose_shares(table, links, people).assign(**tag))
@@ -585,12 +836,21 @@ def run_seeds(scenarios: Mapping[str, Scenario], seeds: Sequence[int], *, n_peop
             countries.append(country_shares(table).assign(**tag))
             if name in curve_scenarios:
                 curves.append(window_curve(people, links, seed=int(s)).assign(**tag))
+
     def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return {"shares": cat(shares), "scores": cat(scores), "countries": cat(countries), "curve": cat(curves)}
+
+    return {
+        "shares": cat(shares),
+        "scores": cat(scores),
+        "countries": cat(countries),
+        "curve": cat(curves),
+    }
 
 
-def summarise_seeds(frame: pd.DataFrame, by: Sequence[str], value: str, *, level: float = 0.95) -> pd.DataFrame:
+def summarise_seeds(
+    frame: pd.DataFrame, by: Sequence[str], value: str, *, level: float = 0.95
+) -> pd.DataFrame:
     """Mean over seeds with a t-interval, per group.
 
     >>> df = pd.DataFrame({"g": ["a"] * 3, "seed": [1, 2, 3], "v": [0.1, 0.2, 0.3]})
@@ -603,7 +863,181 @@ def summarise_seeds(frame: pd.DataFrame, by: Sequence[str], value: str, *, level
     g = frame.groupby(list(by), sort=False, observed=True)[value]
     out = g.agg(mean="mean", sd="std", seed_count="count").reset_index()
     t = stats.t.ppf(0.5 + level / 2, np.maximum(out["seed_count"] - 1, 1))
-    half = np.where(out["seed_count"] > 1, t * out["sd"].fillna(0) / np.sqrt(out["seed_count"]), 0.0)
+    half = np.where(
+        out["seed_count"] > 1, t * out["sd"].fillna(0) / np.sqrt(out["seed_count"]), 0.0
+    )
     out["low"] = out["mean"] - half
     out["high"] = out["mean"] + half
     return out.drop(columns="sd")
+
+
+# --------------------------------------------------------------------------------------
+# charts (each returns the figure and the tidy table it plots)
+# --------------------------------------------------------------------------------------
+def plot_precision_recall(scores: pd.DataFrame, *, title: str):
+    """Bars of precision and recall per mechanism; returns ``(fig, data)``."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    data = scores[["mechanism", "precision", "recall"]].copy()
+    data["mechanism_label"] = data["mechanism"].map(MECHANISM_LABELS)
+    fig, ax = plt.subplots()
+    x = np.arange(len(data))
+    ax.bar(
+        x - 0.2,
+        data["precision"].fillna(0),
+        0.4,
+        label="Precision (links that are right)",
+        color=PALETTE[0],
+    )
+    ax.bar(
+        x + 0.2, data["recall"].fillna(0), 0.4, label="Recall (true pairs found)", color=PALETTE[1]
+    )
+    ax.set_xticks(x, data["mechanism_label"])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.08), ncols=2)
+    return fig, data
+
+
+def plot_uploader_curve(inf_scores: pd.DataFrame, *, title: str):
+    """Precision and recall of address-book inference by minimum agreeing uploaders."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    fig, ax = plt.subplots()
+    ax.plot(inf_scores["min_uploaders"], inf_scores["precision"], marker="o", label="Precision")
+    ax.plot(inf_scores["min_uploaders"], inf_scores["recall"], marker="s", label="Recall")
+    ax.set_xlabel("Friends whose uploaded contacts agree on the number (at least)")
+    ax.set_xticks(inf_scores["min_uploaders"])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False)
+    return fig, inf_scores[["min_uploaders", "accounts_given_number", "precision", "recall"]].copy()
+
+
+def plot_headline(
+    summary: pd.DataFrame,
+    scenario_titles: Mapping[str, str],
+    *,
+    title: str,
+    mechanisms: Sequence[str] = (*MECHANISMS, "any"),
+):
+    """Stacked bars: per mechanism panel, per scenario, share of WhatsApp users by permitted use.
+
+    ``summary`` is :func:`summarise_seeds` of the ``shares`` table (columns scenario,
+    mechanism, purpose_class, mean, low, high). Error bars show the 95% interval of
+    the total linked share.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    classes = [c for c in PURPOSE_CLASSES if c != "not_linked"]
+    colours = {"ads": PALETTE[3], "suggestions": PALETTE[1], "infrastructure_only": PALETTE[5]}
+    scen = list(scenario_titles)
+    fig, axes = plt.subplots(1, len(mechanisms), figsize=(3.0 * len(mechanisms), 5.2), sharey=True)
+    axes = np.atleast_1d(axes)
+    s = summary.set_index(["mechanism", "scenario", "purpose_class"])
+    for ax, m in zip(axes, mechanisms, strict=True):
+        y = np.arange(len(scen))[::-1]
+        left = np.zeros(len(scen))
+        for c in classes:
+            vals = np.array([s.loc[(m, sc, c), "mean"] for sc in scen])
+            ax.barh(y, vals, left=left, color=colours[c], label=PURPOSE_CLASS_LABELS[c])
+            left += vals
+        nl = s.loc[[(m, sc, "not_linked") for sc in scen]]
+        lo = 1 - nl["high"].to_numpy()
+        hi = 1 - nl["low"].to_numpy()
+        ax.errorbar(
+            left,
+            y,
+            xerr=[np.clip(left - lo, 0, None), np.clip(hi - left, 0, None)],
+            fmt="none",
+            color="black",
+            capsize=2,
+            lw=0.8,
+        )
+        ax.set_title(MECHANISM_LABELS[m], fontsize=9)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlim(0, 1)
+    axes[0].set_yticks(np.arange(len(scen))[::-1], [scenario_titles[k] for k in scen])
+    axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=3)
+    fig.suptitle(title, x=0.01, ha="left")
+    data = summary[summary["mechanism"].isin(mechanisms)].reset_index(drop=True)
+    return fig, data
+
+
+def plot_window_curve(curve_summary: pd.DataFrame, labels: Mapping[str, str], *, title: str):
+    """Share usable for ads over days 0-30 after acceptance, one line (95% band) per scenario.
+
+    ``curve_summary`` is :func:`summarise_seeds` of the ``curve`` table melted to a
+    ``measure`` column (scenario, day, measure, mean, low, high); ``labels`` maps
+    scenario names to legend labels. The dashed line is the share linked for any use.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    fig, ax = plt.subplots()
+    for i, (name, label) in enumerate(labels.items()):
+        d = curve_summary[(curve_summary["scenario"] == name)]
+        ads = d[d["measure"] == "usable_for_ads_share"]
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(ads["day"], ads["mean"], color=colour, label=f"Usable for ads: {label}")
+        ax.fill_between(ads["day"], ads["low"], ads["high"], color=colour, alpha=0.2)
+    linked = curve_summary[curve_summary["measure"] == "linked_share"]
+    first = linked[linked["scenario"] == next(iter(labels))]
+    ax.plot(
+        first["day"], first["mean"], color="black", ls="--", label="Linked, any use (all uptakes)"
+    )
+    ax.set_xlabel("Days since the user accepted the new terms")
+    ax.set_ylabel("Share of WhatsApp users")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    data = curve_summary[curve_summary["scenario"].isin(list(labels))].reset_index(drop=True)
+    return fig, data
+
+
+def _pct(mean: float, low: float, high: float) -> str:
+    return f"{100 * mean:.1f}% ({100 * max(low, 0):.1f}-{100 * min(high, 1):.1f}%)"
+
+
+def headline_numbers(
+    summary: pd.DataFrame, rows: Sequence[tuple[str, str, str, str]]
+) -> pd.DataFrame:
+    """Build a table of key numbers in plain words.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`summarise_seeds` of the ``shares`` table.
+    rows : sequence of (text, scenario, mechanism, measure)
+        ``measure`` is a purpose class, or ``"linked"`` (any use: 1 - not_linked).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``finding`` and ``share of WhatsApp users (95% interval)``.
+    """
+    s = summary.set_index(["scenario", "mechanism", "purpose_class"])
+    out = []
+    for text, scen, mech, measure in rows:
+        if measure == "linked":
+            r = s.loc[(scen, mech, "not_linked")]
+            mean, low, high = 1 - r["mean"], 1 - r["high"], 1 - r["low"]
+        else:
+            r = s.loc[(scen, mech, measure)]
+            mean, low, high = r["mean"], r["low"], r["high"]
+        out.append(
+            {"finding": text, "share of WhatsApp users (95% interval)": _pct(mean, low, high)}
+        )
+    return pd.DataFrame(out)

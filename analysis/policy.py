@@ -18,6 +18,34 @@ The policy model has two declarative parts:
 No purpose rule is written as an ``if`` in this module: changing a rule means
 changing a row of the table.
 
+Scenario file format (every key but ``name`` is optional; unknown keys, states,
+purposes, fields, countries and wrong types are rejected with the file name)::
+
+    name = "my_scenario"                # lower-case letters, digits, underscores
+    title = "Short label for charts"
+    description = "One or two sentences in plain words."
+    consent = "uptake"                  # population | uptake | all_default |
+                                        # all_partial_opt_out | all_leave
+    opt_out_uptake_share = 0.10         # used by consent = "uptake" (0-1)
+    opt_out_before_agreeing_share = 0.5 # the rest opt out on a day of the window
+    opt_out_day_half_life_days = 5.0
+    keep_leavers = true                 # all_*: people who left stay gone
+    include_new_users = false           # all_partial_opt_out / all_leave apply to new users
+    address_books = false               # the address-book switch
+    shared_fields = ["phone_number", "device_id"]   # default: every field
+    blocked_purposes = ["ads"]          # purposes nothing may be used for
+    as_of = "2016-12-01"                # regimes starting later do not apply
+    seed = 2016                         # per-person draws of the uptake mode
+
+    [remap_states]                      # applied after the consent mode
+    opted_out_in_window = "kept_default"
+
+    [[regimes]]                         # a regime state of policy_flows.csv
+    regime = "eu_paused"
+    countries = ["DE", "GB", "ES"]      # empty or absent: everybody
+    starts_on = "2016-11-01"
+    registered_before = "2016-09-25"    # optional: only accounts registered earlier
+
 >>> from analysis.params import WorldParams
 >>> from analysis.population import generate_population
 >>> people = generate_population(WorldParams(n_people=300, seed=3))
@@ -54,13 +82,27 @@ PURPOSES: tuple[str, ...] = ("infrastructure", "analytics", "security", "suggest
 """Purposes for which Facebook may use WhatsApp-sourced data (data-flows.md (a)-(e))."""
 
 FIELDS: tuple[str, ...] = (
-    "phone_number", "last_seen", "os", "screen_resolution", "mcc", "mnc", "device_id",
-    "registration_date", "app_version", "address_book",
+    "phone_number",
+    "last_seen",
+    "os",
+    "screen_resolution",
+    "mcc",
+    "mnc",
+    "device_id",
+    "registration_date",
+    "app_version",
+    "address_book",
 )
 """Fields WhatsApp may pass to Facebook. ``address_book`` flows only when a scenario's
 ``address_books`` switch is on (off by default)."""
 
-CONSENT_MODES: tuple[str, ...] = ("population", "uptake", "all_default", "all_partial_opt_out", "all_leave")
+CONSENT_MODES: tuple[str, ...] = (
+    "population",
+    "uptake",
+    "all_default",
+    "all_partial_opt_out",
+    "all_leave",
+)
 """How a scenario sets each person's consent state.
 
 * ``population``: the states drawn with the population (``WorldParams.opt_out_uptake_share``).
@@ -79,7 +121,7 @@ SCENARIOS_DIR = DATA_DIR / "scenarios"
 
 
 class ScenarioError(ValueError):
-    """A scenario file or value is invalid; the message names the file, key, value and what is allowed."""
+    """A scenario file or value is invalid: the message names file, key, value, allowed values."""
 
 
 class PolicyTableError(ValueError):
@@ -100,7 +142,8 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
         (layer, state, field), complete for every field.
 
     >>> t = load_flow_table()
-    >>> bool(t.query("state == 'unticked_before_agreeing' and field == 'phone_number'")["ads"].iloc[0])
+    >>> row = t.query("state == 'unticked_before_agreeing' and field == 'phone_number'")
+    >>> bool(row["ads"].iloc[0])
     False
     """
     path = Path(path) if path else FLOW_TABLE_PATH
@@ -115,23 +158,33 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
         bad = ~t[col].isin(["yes", "no"])
         if bad.any():
             line = int(np.flatnonzero(bad)[0]) + 2
-            raise PolicyTableError(f"{path}, line {line}: {col} = {t[col][bad].iloc[0]!r}; allowed: 'yes' or 'no'")
+            raise PolicyTableError(
+                f"{path}, line {line}: {col} = {t[col][bad].iloc[0]!r}; allowed: 'yes' or 'no'"
+            )
         t[col] = t[col] == "yes"
     bad_layer = ~t["layer"].isin(["consent", "regime"])
     if bad_layer.any():
-        raise PolicyTableError(f"{path}: layer {t['layer'][bad_layer].iloc[0]!r}; allowed: consent, regime")
+        raise PolicyTableError(
+            f"{path}: layer {t['layer'][bad_layer].iloc[0]!r}; allowed: consent, regime"
+        )
     unknown_fields = sorted(set(t["field"]) - set(FIELDS))
     if unknown_fields:
-        raise PolicyTableError(f"{path}: unknown field(s) {unknown_fields}; allowed: {list(FIELDS)}")
+        raise PolicyTableError(
+            f"{path}: unknown field(s) {unknown_fields}; allowed: {list(FIELDS)}"
+        )
     if (t["source"].str.strip() == "").any():
         raise PolicyTableError(f"{path}: every row needs a source")
     counts = t.groupby(["layer", "state"])["field"].agg(lambda s: sorted(s))
     for (layer, state), fields in counts.items():
         if fields != sorted(FIELDS):
-            raise PolicyTableError(f"{path}: state {layer}/{state} must have exactly one row per field {list(FIELDS)}")
+            raise PolicyTableError(
+                f"{path}: state {layer}/{state} must have exactly one row per field {list(FIELDS)}"
+            )
     consent = set(t.loc[t["layer"] == "consent", "state"])
     if consent != set(CONSENT_STATES):
-        raise PolicyTableError(f"{path}: consent states {sorted(consent)} must be exactly {sorted(CONSENT_STATES)}")
+        raise PolicyTableError(
+            f"{path}: consent states {sorted(consent)} must be exactly {sorted(CONSENT_STATES)}"
+        )
     if "open" not in set(t.loc[t["layer"] == "regime", "state"]):
         raise PolicyTableError(f"{path}: the regime layer needs an 'open' state (no restriction)")
     return t
@@ -171,7 +224,9 @@ def _check_date(origin: str, key: str, value: Any) -> str:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise ScenarioError(f"{origin}: {key} = {value!r} is not allowed: must be a date written YYYY-MM-DD")
+    raise ScenarioError(
+        f"{origin}: {key} = {value!r} is not allowed: must be a date written YYYY-MM-DD"
+    )
 
 
 @dataclass(frozen=True)
@@ -197,32 +252,47 @@ class Regime:
     registered_before: str | None = None
 
     @classmethod
-    def from_dict(cls, values: Any, *, origin: str) -> "Regime":
-        """Validated construction from a TOML table."""
+    def from_dict(cls, values: Any, *, origin: str) -> Regime:
+        """Build a validated regime from a TOML table."""
         if not isinstance(values, Mapping):
             raise ScenarioError(f"{origin}: each [[regimes]] entry must be a table, got {values!r}")
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ScenarioError(f"{origin}: unknown key(s) {unknown} in [[regimes]]; allowed keys are {sorted(known)}")
+            raise ScenarioError(
+                f"{origin}: unknown key(s) {unknown} in [[regimes]]; "
+                f"allowed keys are {sorted(known)}"
+            )
         if "regime" not in values:
-            raise ScenarioError(f"{origin}: a [[regimes]] entry needs 'regime', one of {list(regime_states())}")
+            raise ScenarioError(
+                f"{origin}: a [[regimes]] entry needs 'regime', one of {list(regime_states())}"
+            )
         name = values["regime"]
         if not isinstance(name, str) or name not in regime_states():
-            raise ScenarioError(f"{origin}: unknown regime state {name!r}; allowed: {list(regime_states())}")
+            raise ScenarioError(
+                f"{origin}: unknown regime state {name!r}; allowed: {list(regime_states())}"
+            )
         countries = values.get("countries", [])
-        if not isinstance(countries, list | tuple) or not all(isinstance(c, str) for c in countries):
-            raise ScenarioError(f"{origin}: regimes.countries = {countries!r} must be a list of country codes")
+        if not isinstance(countries, list | tuple) or not all(
+            isinstance(c, str) for c in countries
+        ):
+            raise ScenarioError(
+                f"{origin}: regimes.countries = {countries!r} must be a list of country codes"
+            )
         bad = sorted(set(countries) - set(known_country_codes()))
         if bad:
-            raise ScenarioError(f"{origin}: unknown country code(s) {bad}; allowed: {list(known_country_codes())}")
+            raise ScenarioError(
+                f"{origin}: unknown country code(s) {bad}; allowed: {list(known_country_codes())}"
+            )
         starts = values.get("starts_on")
         before = values.get("registered_before")
         return cls(
             regime=name,
             countries=tuple(countries),
             starts_on=None if starts is None else _check_date(origin, "regimes.starts_on", starts),
-            registered_before=None if before is None else _check_date(origin, "regimes.registered_before", before),
+            registered_before=None
+            if before is None
+            else _check_date(origin, "regimes.registered_before", before),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -314,7 +384,9 @@ class Scenario:
 
     def __post_init__(self) -> None:
         # validation shared by TOML loading and direct construction
-        Scenario._validate(dataclasses.asdict(self) | {"regimes": self.regimes}, origin=f"scenario {self.name!r}")
+        Scenario._validate(
+            dataclasses.asdict(self) | {"regimes": self.regimes}, origin=f"scenario {self.name!r}"
+        )
         object.__setattr__(self, "remap_states", dict(self.remap_states))
         object.__setattr__(self, "shared_fields", tuple(self.shared_fields))
         object.__setattr__(self, "blocked_purposes", tuple(self.blocked_purposes))
@@ -334,68 +406,104 @@ class Scenario:
             if not isinstance(v, types):
                 raise ScenarioError(f"{origin}: {key} = {v!r} is not allowed: must be {allowed}")
         name = values.get("name")
-        if not isinstance(name, str) or not name or not all(c.islower() or c.isdigit() or c == "_" for c in name):
-            raise ScenarioError(f"{origin}: name = {name!r} is not allowed: must be {_SCALAR_KEYS['name'][1]}")
+        if (
+            not isinstance(name, str)
+            or not name
+            or not all(c.islower() or c.isdigit() or c == "_" for c in name)
+        ):
+            raise ScenarioError(
+                f"{origin}: name = {name!r} is not allowed: must be {_SCALAR_KEYS['name'][1]}"
+            )
         if values.get("consent", "population") not in CONSENT_MODES:
-            raise ScenarioError(f"{origin}: consent = {values['consent']!r} is not allowed: must be one of {list(CONSENT_MODES)}")
-        for key, low, high in (("opt_out_uptake_share", 0, 1), ("opt_out_before_agreeing_share", 0, 1),
-                               ("opt_out_day_half_life_days", 0.5, 30)):
+            raise ScenarioError(
+                f"{origin}: consent = {values['consent']!r} is not allowed: "
+                f"must be one of {list(CONSENT_MODES)}"
+            )
+        for key, low, high in (
+            ("opt_out_uptake_share", 0, 1),
+            ("opt_out_before_agreeing_share", 0, 1),
+            ("opt_out_day_half_life_days", 0.5, 30),
+        ):
             v = values.get(key)
             if v is not None and not (math.isfinite(v) and low <= v <= high):
-                raise ScenarioError(f"{origin}: {key} = {v!r} is not allowed: must be {_SCALAR_KEYS[key][1]}")
+                raise ScenarioError(
+                    f"{origin}: {key} = {v!r} is not allowed: must be {_SCALAR_KEYS[key][1]}"
+                )
         seed = values.get("seed", 0)
         if not 0 <= seed < 2**32:
-            raise ScenarioError(f"{origin}: seed = {seed!r} is not allowed: must be {_SCALAR_KEYS['seed'][1]}")
+            raise ScenarioError(
+                f"{origin}: seed = {seed!r} is not allowed: must be {_SCALAR_KEYS['seed'][1]}"
+            )
         _check_date(origin, "as_of", values.get("as_of", "2016-10-01"))
         for key, allowed in (("shared_fields", FIELDS), ("blocked_purposes", PURPOSES)):
             v = values.get(key, ())
             if not isinstance(v, list | tuple) or not all(isinstance(x, str) for x in v):
-                raise ScenarioError(f"{origin}: {key} = {v!r} is not allowed: must be a list of names from {list(allowed)}")
+                raise ScenarioError(
+                    f"{origin}: {key} = {v!r} is not allowed: "
+                    f"must be a list of names from {list(allowed)}"
+                )
             bad = [x for x in v if x not in allowed]
             if bad:
                 what = "field" if key == "shared_fields" else "purpose"
-                raise ScenarioError(f"{origin}: unknown {what}(s) {bad} in {key}; allowed: {list(allowed)}")
+                raise ScenarioError(
+                    f"{origin}: unknown {what}(s) {bad} in {key}; allowed: {list(allowed)}"
+                )
         remap = values.get("remap_states", {})
         if not isinstance(remap, Mapping):
-            raise ScenarioError(f"{origin}: remap_states = {remap!r} must be a table of state = state")
+            raise ScenarioError(
+                f"{origin}: remap_states = {remap!r} must be a table of state = state"
+            )
         for k, v in remap.items():
             for s in (k, v):
                 if s not in CONSENT_STATES:
-                    raise ScenarioError(f"{origin}: unknown consent state {s!r} in remap_states; allowed: {list(CONSENT_STATES)}")
+                    raise ScenarioError(
+                        f"{origin}: unknown consent state {s!r} in remap_states; "
+                        f"allowed: {list(CONSENT_STATES)}"
+                    )
         for r in values.get("regimes", ()):
             if not isinstance(r, Regime):
                 raise ScenarioError(f"{origin}: regimes must hold Regime objects, got {r!r}")
 
     # --- TOML ---------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, values: Any, *, origin: str = "scenario") -> "Scenario":
+    def from_dict(cls, values: Any, *, origin: str = "scenario") -> Scenario:
         """Build from a TOML-like mapping, with errors naming ``origin``, key and value."""
         if not isinstance(values, Mapping):
-            raise ScenarioError(f"{origin}: expected a table of scenario settings, got {type(values).__name__}")
+            raise ScenarioError(
+                f"{origin}: expected a table of scenario settings, got {type(values).__name__}"
+            )
         known = [f.name for f in dataclasses.fields(cls)]
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise ScenarioError(f"{origin}: unknown key(s) {unknown}; allowed keys are {sorted(known)}")
+            raise ScenarioError(
+                f"{origin}: unknown key(s) {unknown}; allowed keys are {sorted(known)}"
+            )
         if "name" not in values:
             raise ScenarioError(f"{origin}: missing required key 'name'")
         values = dict(values)
         regimes = values.pop("regimes", [])
         if not isinstance(regimes, list | tuple):
-            raise ScenarioError(f"{origin}: regimes must be an array of tables ([[regimes]]), got {regimes!r}")
+            raise ScenarioError(
+                f"{origin}: regimes must be an array of tables ([[regimes]]), got {regimes!r}"
+            )
         cls._validate(values, origin=origin)
         if "as_of" in values:
             values["as_of"] = _check_date(origin, "as_of", values["as_of"])
         for key in ("shared_fields", "blocked_purposes"):
             if key in values:
                 values[key] = tuple(values[key])
-        for key in ("opt_out_uptake_share", "opt_out_before_agreeing_share", "opt_out_day_half_life_days"):
+        for key in (
+            "opt_out_uptake_share",
+            "opt_out_before_agreeing_share",
+            "opt_out_day_half_life_days",
+        ):
             if key in values:
                 values[key] = float(values[key])
         parsed = tuple(Regime.from_dict(r, origin=origin) for r in regimes)
         return cls(**values, regimes=parsed)
 
     @classmethod
-    def from_toml_text(cls, text: str, *, origin: str = "<text>") -> "Scenario":
+    def from_toml_text(cls, text: str, *, origin: str = "<text>") -> Scenario:
         """Parse a scenario from TOML text."""
         try:
             data = tomllib.loads(text)
@@ -421,12 +529,12 @@ class Scenario:
         """
         return tomli_w.dumps(self.to_dict())
 
-    def replace(self, **changes: Any) -> "Scenario":
-        """A validated copy with some settings changed."""
+    def replace(self, **changes: Any) -> Scenario:
+        """Return a validated copy with some settings changed."""
         return dataclasses.replace(self, **changes)
 
-    def with_uptake(self, share: float) -> "Scenario":
-        """This scenario with consent re-drawn at opt-out uptake ``share`` (monotone in ``share``).
+    def with_uptake(self, share: float) -> Scenario:
+        """Return the scenario with consent re-drawn at opt-out uptake ``share`` (monotone in it).
 
         >>> builtin_scenarios()["mix_2016"].with_uptake(0.2).opt_out_uptake_share
         0.2
@@ -449,13 +557,20 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 BUILTIN_NAMES: tuple[str, ...] = (
-    "before_change", "no_opt_out", "mix_2016", "all_partial_opt_out", "all_leave",
-    "eu_pause", "germany_hamburg", "india_pre_2016_09_25", "policy_2021",
+    "before_change",
+    "no_opt_out",
+    "mix_2016",
+    "all_partial_opt_out",
+    "all_leave",
+    "eu_pause",
+    "germany_hamburg",
+    "india_pre_2016_09_25",
+    "policy_2021",
 )
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
-    """The nine built-in scenarios, loaded from ``data/scenarios/<name>.toml``, in reading order.
+    """Load the nine built-in scenarios from ``data/scenarios/<name>.toml``, in reading order.
 
     >>> list(builtin_scenarios())[:3]
     ['before_change', 'no_opt_out', 'mix_2016']
@@ -469,7 +584,9 @@ def _builtin() -> tuple[tuple[str, Scenario], ...]:
     for name in BUILTIN_NAMES:
         s = load_scenario(SCENARIOS_DIR / f"{name}.toml")
         if s.name != name:
-            raise ScenarioError(f"{SCENARIOS_DIR / (name + '.toml')}: name = {s.name!r} must match the file name")
+            raise ScenarioError(
+                f"{SCENARIOS_DIR / (name + '.toml')}: name = {s.name!r} must match the file name"
+            )
         out.append((name, s))
     return tuple(out)
 
@@ -478,7 +595,7 @@ def _builtin() -> tuple[tuple[str, Scenario], ...]:
 # per-person evaluation
 # --------------------------------------------------------------------------------------
 def person_uniforms(person_id: np.ndarray, seed: int, salt: str) -> np.ndarray:
-    """A uniform in [0, 1) per person, fixed by (seed, salt, person_id) alone.
+    """Draw a uniform in [0, 1) per person, fixed by (seed, salt, person_id) alone.
 
     Independent of row order and of the population size, so thresholds on it are
     monotone across scenario settings (splitmix64 hash).
@@ -496,7 +613,9 @@ def person_uniforms(person_id: np.ndarray, seed: int, salt: str) -> np.ndarray:
     return (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
 
 
-def _states_and_days(people: pd.DataFrame, scenario: Scenario, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+def _states_and_days(
+    people: pd.DataFrame, scenario: Scenario, seed: int | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Consent state (object array) and opt-out day (-1 = none) under the scenario."""
     state = people["consent_state"].astype(object).to_numpy(copy=True)
     day = people["opt_out_day"].astype("Int64").fillna(-1).to_numpy(dtype=np.int64, copy=True)
@@ -521,8 +640,11 @@ def _states_and_days(people: pd.DataFrame, scenario: Scenario, seed: int | None)
         drawn = days[np.searchsorted(cdf / cdf[-1], u_day, side="right").clip(max=days.size - 1)]
         day = np.where(before, 0, np.where(window, drawn, -1))
     elif mode in ("all_default", "all_partial_opt_out", "all_leave"):
-        target = {"all_default": "kept_default", "all_partial_opt_out": "unticked_before_agreeing",
-                  "all_leave": "left_whatsapp"}[mode]
+        target = {
+            "all_default": "kept_default",
+            "all_partial_opt_out": "unticked_before_agreeing",
+            "all_leave": "left_whatsapp",
+        }[mode]
         who = existing_stay.copy()
         if mode == "all_leave" or not scenario.keep_leavers:
             who |= leavers
@@ -533,11 +655,15 @@ def _states_and_days(people: pd.DataFrame, scenario: Scenario, seed: int | None)
     for old, new_state in scenario.remap_states.items():
         hit = state == old
         state[hit] = new_state
-        day[hit] = 0 if new_state == "unticked_before_agreeing" else (day[hit] if new_state == old else -1)
+        day[hit] = (
+            0 if new_state == "unticked_before_agreeing" else (day[hit] if new_state == old else -1)
+        )
     return state, day
 
 
-def effective_states(people: pd.DataFrame, scenario: Scenario, *, seed: int | None = None) -> pd.Series:
+def effective_states(
+    people: pd.DataFrame, scenario: Scenario, *, seed: int | None = None
+) -> pd.Series:
     """Each person's consent state under ``scenario`` (aligned to ``people`` rows).
 
     Parameters
@@ -554,8 +680,11 @@ def effective_states(people: pd.DataFrame, scenario: Scenario, *, seed: int | No
         Categorical with the categories of :data:`analysis.population.CONSENT_STATES`.
     """
     state, _ = _states_and_days(people, scenario, seed)
-    return pd.Series(pd.Categorical(state, categories=list(CONSENT_STATES)), index=people.index,
-                     name="consent_state")
+    return pd.Series(
+        pd.Categorical(state, categories=list(CONSENT_STATES)),
+        index=people.index,
+        name="consent_state",
+    )
 
 
 def _regime_mask(people: pd.DataFrame, scenario: Scenario) -> np.ndarray:
@@ -587,9 +716,10 @@ def _scenario_mask(scenario: Scenario) -> np.ndarray:
     return ok
 
 
-def flow_cube(people: pd.DataFrame, scenario: Scenario, *, day: int | None = None,
-              seed: int | None = None) -> np.ndarray:
-    """Boolean array [person, field, purpose]: may Facebook use this field about this person for this purpose.
+def flow_cube(
+    people: pd.DataFrame, scenario: Scenario, *, day: int | None = None, seed: int | None = None
+) -> np.ndarray:
+    """Boolean array [person, field, purpose]: may Facebook use the field about the person for it.
 
     Parameters
     ----------
@@ -602,7 +732,9 @@ def flow_cube(people: pd.DataFrame, scenario: Scenario, *, day: int | None = Non
     seed : int, optional
         See :func:`effective_states`.
     """
-    if day is not None and (isinstance(day, bool) or not isinstance(day, int | np.integer) or day < 0):
+    if day is not None and (
+        isinstance(day, bool) or not isinstance(day, int | np.integer) or day < 0
+    ):
         raise ValueError(f"day = {day!r} is not allowed: must be None or an integer >= 0")
     state, opt_day = _states_and_days(people, scenario, seed)
     if day is not None:
@@ -612,12 +744,20 @@ def flow_cube(people: pd.DataFrame, scenario: Scenario, *, day: int | None = Non
     idx = pd.Index(states).get_indexer(state)
     if (idx < 0).any():
         bad = sorted(set(state[idx < 0]))
-        raise ValueError(f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}")
+        raise ValueError(
+            f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
+        )
     return cube[idx] & _regime_mask(people, scenario) & _scenario_mask(scenario)[None]
 
 
-def field_purposes(people: pd.DataFrame, scenario: Scenario, field: str, *, day: int | None = None,
-                   seed: int | None = None) -> pd.DataFrame:
+def field_purposes(
+    people: pd.DataFrame,
+    scenario: Scenario,
+    field: str,
+    *,
+    day: int | None = None,
+    seed: int | None = None,
+) -> pd.DataFrame:
     """For one field: ``person_id`` + one bool column per purpose (see :func:`flow_cube`)."""
     if field not in FIELDS:
         raise ValueError(f"unknown field {field!r}; allowed: {list(FIELDS)}")
@@ -627,8 +767,9 @@ def field_purposes(people: pd.DataFrame, scenario: Scenario, field: str, *, day:
     return out
 
 
-def permitted_purposes(people: pd.DataFrame, scenario: Scenario, *, day: int | None = None,
-                       seed: int | None = None) -> pd.DataFrame:
+def permitted_purposes(
+    people: pd.DataFrame, scenario: Scenario, *, day: int | None = None, seed: int | None = None
+) -> pd.DataFrame:
     """Whether Facebook may use WhatsApp-sourced data about each person, per purpose.
 
     Parameters
@@ -655,9 +796,15 @@ def permitted_purposes(people: pd.DataFrame, scenario: Scenario, *, day: int | N
     return out
 
 
-def field_flows(people: pd.DataFrame, scenario: Scenario, field: str, *, day: int | None = None,
-                seed: int | None = None) -> np.ndarray:
-    """Does ``field`` about each person reach Facebook at all (for any purpose)?
+def field_flows(
+    people: pd.DataFrame,
+    scenario: Scenario,
+    field: str,
+    *,
+    day: int | None = None,
+    seed: int | None = None,
+) -> np.ndarray:
+    """Tell whether ``field`` about each person reaches Facebook at all (for any purpose).
 
     Returns
     -------
@@ -670,7 +817,7 @@ def field_flows(people: pd.DataFrame, scenario: Scenario, field: str, *, day: in
 
 
 def address_books_flow(scenario: Scenario) -> bool:
-    """The address-book switch: do WhatsApp-held address books reach Facebook? (off by default)
+    """Read the address-book switch: do WhatsApp-held address books reach Facebook (default off).
 
     >>> address_books_flow(builtin_scenarios()["mix_2016"])
     False
@@ -679,8 +826,10 @@ def address_books_flow(scenario: Scenario) -> bool:
 
 
 def scenario_table() -> pd.DataFrame:
-    """The built-in scenarios in plain words: name, title, description."""
+    """Describe the built-in scenarios in plain words: name, title, description."""
     return pd.DataFrame(
-        [{"scenario": s.name, "title": s.title, "description": s.description}
-         for s in builtin_scenarios().values()]
+        [
+            {"scenario": s.name, "title": s.title, "description": s.description}
+            for s in builtin_scenarios().values()
+        ]
     ).set_index("scenario")

@@ -26,6 +26,7 @@ first, then the lower node id). All non-edges are never materialised.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -53,11 +54,26 @@ SUGGESTIONS = register(
         (
             Field("person_id", "The person (graph node) the suggestion is shown to.", "int64"),
             Field("suggested_person_id", "The person suggested.", "int64"),
-            Field("rank", "1 = best suggestion; ties broken by lower suggested_person_id.", "int16"),
-            Field("score", "Ranking score: the method's score plus contact_edge_weight if a contact edge joins the pair.", "float64"),
-            Field("common_neighbour_count", "Mutual neighbours in the visible graph (friends plus contact edges).", "int32"),
-            Field("adamic_adar_score", "Sum of 1/log(degree) over the mutual neighbours.", "float64"),
-            Field("is_contact_edge", "A visible phone-contact edge joins the two directly.", "bool"),
+            Field(
+                "rank", "1 = best suggestion; ties broken by lower suggested_person_id.", "int16"
+            ),
+            Field(
+                "score",
+                "Ranking score: the method's score plus contact_edge_weight if a contact "
+                "edge joins the pair.",
+                "float64",
+            ),
+            Field(
+                "common_neighbour_count",
+                "Mutual neighbours in the visible graph (friends plus contact edges).",
+                "int32",
+            ),
+            Field(
+                "adamic_adar_score", "Sum of 1/log(degree) over the mutual neighbours.", "float64"
+            ),
+            Field(
+                "is_contact_edge", "A visible phone-contact edge joins the two directly.", "bool"
+            ),
         ),
     )
 )
@@ -70,37 +86,64 @@ class SuggestParams(Params):
     section: ClassVar[str] = "suggestions"
 
     k: int = param(
-        10, kind="int", low=1, high=1000, unit="suggestions", plausible=(5, 50),
+        10,
+        kind="int",
+        low=1,
+        high=1000,
+        unit="suggestions",
+        plausible=(5, 50),
         description="Suggestions kept per person (People You May Know shows a handful at a time).",
-        source="convention", confidence="n/a",
+        source="convention",
+        confidence="n/a",
     )
     method: str = param(
-        "adamic_adar", kind="str", choices=METHODS,
+        "adamic_adar",
+        kind="str",
+        choices=METHODS,
         description="Score that ranks two-hop candidates.",
         source="Liben-Nowell and Kleinberg 2007: Adamic-Adar among the best simple predictors",
         confidence="med",
     )
     contact_edge_weight: float = param(
-        1.0, kind="float", low=0.0, high=100.0, unit="score points", plausible=(0.25, 5.0),
+        1.0,
+        kind="float",
+        low=0.0,
+        high=100.0,
+        unit="score points",
+        plausible=(0.25, 5.0),
         description="What a direct phone-contact edge adds to the ranking score (one unit = "
         "one mutual friend under common neighbours, about 2-4 mutual friends under Adamic-Adar).",
         source="assumption: Facebook's help page names contacts as a signal, not its weight",
     )
     test_share: float = param(
-        0.2, kind="share", plausible=(0.1, 0.3),
+        0.2,
+        kind="share",
+        plausible=(0.1, 0.3),
         description="Share of friendships held out to evaluate link prediction.",
-        source="convention (80/20 split)", confidence="n/a",
+        source="convention (80/20 split)",
+        confidence="n/a",
     )
     negative_pairs: int = param(
-        100_000, kind="int", low=100, high=10_000_000, unit="pairs", plausible=(10_000, 1_000_000),
+        100_000,
+        kind="int",
+        low=100,
+        high=10_000_000,
+        unit="pairs",
+        plausible=(10_000, 1_000_000),
         description="Non-edges sampled (seeded) to estimate the AUC.",
-        source="convention", confidence="n/a",
+        source="convention",
+        confidence="n/a",
     )
     block_paths: int = param(
-        4_000_000, kind="int", low=1_000, high=500_000_000, unit="two-hop paths",
+        2_000_000,
+        kind="int",
+        low=1_000,
+        high=500_000_000,
+        unit="two-hop paths",
         description="Rows are scored in blocks holding about this many two-hop paths "
         "(bounds the memory of one block product).",
-        source="convention (memory/speed trade-off)", confidence="n/a",
+        source="convention (memory/speed trade-off)",
+        confidence="n/a",
     )
 
 
@@ -127,7 +170,9 @@ def as_adjacency(matrix, *, name: str = "adjacency", n: int | None = None) -> sp
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"{name} must be square, got shape {matrix.shape}")
     if n is not None and matrix.shape[0] != n:
-        raise ValueError(f"{name} has {matrix.shape[0]} nodes, expected {n} (same as the friendship graph)")
+        raise ValueError(
+            f"{name} has {matrix.shape[0]} nodes, expected {n} (same as the friendship graph)"
+        )
     a = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
     a.data = np.ones_like(a.data)
     a = (a + a.T).tocsr()
@@ -152,6 +197,30 @@ def edges_to_adjacency(a_ids, b_ids, n: int) -> sp.csr_matrix:
         raise ValueError(f"edge endpoints must be node ids in 0..{n - 1}")
     m = sp.coo_matrix((np.ones(a_ids.size), (a_ids, b_ids)), shape=(n, n))
     return as_adjacency(m)
+
+
+def frame_to_adjacency(
+    edges: pd.DataFrame, a: str = "node_a", b: str = "node_b"
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Adjacency of an edge-list frame (e.g. :func:`analysis.edgelist.load_edge_list`).
+
+    Node labels (integers or strings) are numbered 0..n-1 in order of first appearance.
+
+    Returns
+    -------
+    (adjacency, labels)
+        The symmetric CSR matrix and the label of each row.
+
+    >>> m, labels = frame_to_adjacency(pd.DataFrame({"node_a": ["x", "y"], "node_b": ["y", "z"]}))
+    >>> m.shape, labels.tolist()
+    ((3, 3), ['x', 'y', 'z'])
+    """
+    for col in (a, b):
+        if col not in edges.columns:
+            raise ValueError(f"edge list has no column {col!r}; columns are {list(edges.columns)}")
+    codes, labels = pd.factorize(pd.concat([edges[a], edges[b]], ignore_index=True))
+    half = len(edges)
+    return edges_to_adjacency(codes[:half], codes[half:], len(labels)), np.asarray(labels)
 
 
 def adamic_adar_weights(adjacency: sp.csr_matrix) -> np.ndarray:
@@ -180,11 +249,11 @@ def _row_blocks(rows: sp.csr_matrix, degree: np.ndarray, budget: int) -> list[tu
         base = cum[start - 1] if start else 0.0
         stop = int(np.searchsorted(cum, base + budget, side="right"))
         bounds.append(min(n, max(stop, start + 1)))
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
+    return list(itertools.pairwise(bounds))
 
 
 def _top_k_rows(rows: np.ndarray, cols: np.ndarray, score: np.ndarray, k: int | None) -> np.ndarray:
-    """Indices of the kept entries, ordered by row, then score descending, then col ascending.
+    """Return the kept entries, ordered by row, then score descending, then col ascending.
 
     ``rows`` must be sorted (CSR order). Rows with more than ``k`` entries go through
     ``numpy.argpartition`` (via ``np.partition``) on padded, length-bucketed blocks to find
@@ -244,7 +313,8 @@ def top_k_suggestions(
     extra_edges=None,
     contact_edge_weight: float = 1.0,
     nodes=None,
-    block_paths: int = 4_000_000,
+    candidates=None,
+    block_paths: int = 2_000_000,
 ) -> pd.DataFrame:
     """Top-``k`` friend suggestions for every node, scored block by block.
 
@@ -265,6 +335,9 @@ def top_k_suggestions(
         Score added for a direct contact edge.
     nodes : array of int, optional
         Only score these rows (default: all nodes).
+    candidates : bool array, optional
+        Which nodes may be suggested (e.g. Facebook members); others may still be
+        common neighbours. Default: every node.
     block_paths : int
         About this many two-hop paths per block (memory bound of one block product).
 
@@ -275,7 +348,11 @@ def top_k_suggestions(
     """
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not allowed: must be one of {list(METHODS)}")
-    if k != -1 and k is not None and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1):
+    if (
+        k != -1
+        and k is not None
+        and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1)
+    ):
         raise ValueError(f"k = {k!r} is not allowed: must be a positive integer or None")
     if not np.isfinite(contact_edge_weight) or contact_edge_weight < 0:
         raise ValueError(f"contact_edge_weight = {contact_edge_weight!r} must be a number >= 0")
@@ -293,13 +370,24 @@ def top_k_suggestions(
     right = (sp.diags(1.0 + 1j * w) @ visible).tocsr()
     # direct contact edges ride in the real part as multiples of _DIRECT, existing friends
     # and the node itself as multiples of _FRIEND (dropped after the product)
-    marks = (contact * _DIRECT + (friends + sp.identity(n, format="csr")) * _FRIEND)
+    marks = contact * _DIRECT + (friends + sp.identity(n, format="csr")) * _FRIEND
     marks = marks.astype(np.complex128).tocsr()
 
     row_ids = np.arange(n) if nodes is None else np.unique(np.asarray(nodes, dtype=np.int64))
     if row_ids.size and (row_ids[0] < 0 or row_ids[-1] >= n):
         raise ValueError(f"nodes must be node ids in 0..{n - 1}")
+    if candidates is not None:
+        candidates = np.asarray(candidates, dtype=bool)
+        if candidates.shape != (n,):
+            raise ValueError(
+                f"candidates must be a bool array of length {n}, got shape {candidates.shape}"
+            )
     sub = visible[row_ids] if nodes is not None else visible
+    # only candidate columns are ever produced (saves the paths to non-candidates)
+    colmap = np.arange(n, dtype=np.int64) if candidates is None else np.flatnonzero(candidates)
+    if candidates is not None:
+        right = right[:, colmap].tocsr()
+        marks = marks[:, colmap].tocsr()
     blocks = _row_blocks(sub, np.diff(visible.indptr), block_paths)
     parts = []
     for start, stop in blocks:
@@ -309,7 +397,7 @@ def top_k_suggestions(
         re_all = prod.data.real
         ok = re_all < _FRIEND
         local = np.repeat(np.arange(stop - start), np.diff(prod.indptr))[ok]
-        cols = prod.indices[ok].astype(np.int64)
+        cols = colmap[prod.indices[ok]]
         grow = ids[local]
         re, im = re_all[ok], prod.data.imag[ok]
         is_direct = re >= _DIRECT
@@ -329,7 +417,9 @@ def top_k_suggestions(
         person = cand = np.zeros(0, dtype=np.int64)
         score = cn = aa = np.zeros(0)
         isd = np.zeros(0, dtype=bool)
-    first = np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if person.size else np.zeros(0, int)
+    first = (
+        np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if person.size else np.zeros(0, int)
+    )
     rank = np.arange(person.size) - np.repeat(first, np.diff(np.r_[first, person.size]))
     out = pd.DataFrame(
         {
@@ -345,7 +435,9 @@ def top_k_suggestions(
     return out.drop(columns=["rank", "score"]) if k == -1 else out
 
 
-def candidate_scores(adjacency, *, extra_edges=None, nodes=None, block_paths: int = 4_000_000) -> pd.DataFrame:
+def candidate_scores(
+    adjacency, *, extra_edges=None, nodes=None, block_paths: int = 2_000_000
+) -> pd.DataFrame:
     """Every candidate pair (two hops away or joined by an extra edge) with its scores.
 
     Same engine as :func:`top_k_suggestions` without the ranking: rows come in
@@ -355,8 +447,9 @@ def candidate_scores(adjacency, *, extra_edges=None, nodes=None, block_paths: in
     >>> candidate_scores(a)[["person_id", "suggested_person_id"]].values.tolist()
     [[0, 2], [2, 0]]
     """
-    return top_k_suggestions(adjacency, k=-1, extra_edges=extra_edges, nodes=nodes,
-                             block_paths=block_paths)
+    return top_k_suggestions(
+        adjacency, k=-1, extra_edges=extra_edges, nodes=nodes, block_paths=block_paths
+    )
 
 
 def pair_scores(adjacency, u, v) -> pd.DataFrame:
@@ -380,23 +473,29 @@ def pair_scores(adjacency, u, v) -> pd.DataFrame:
     common = ru.multiply(rv).tocsr()
     cn = np.asarray(common.sum(axis=1)).ravel()
     aa = np.asarray((common @ sp.diags(w)).sum(axis=1)).ravel()
-    return pd.DataFrame({"u": u, "v": v, "common_neighbour_count": cn.astype(np.int64), "adamic_adar_score": aa})
+    return pd.DataFrame(
+        {"u": u, "v": v, "common_neighbour_count": cn.astype(np.int64), "adamic_adar_score": aa}
+    )
 
 
 def _is_canonical(a) -> bool:
     return (
-        sp.isspmatrix_csr(a) and a.dtype == np.float64 and a.has_sorted_indices
+        sp.isspmatrix_csr(a)
+        and a.dtype == np.float64
+        and a.has_sorted_indices
         and (a.data.size == 0 or (a.data.min() == 1 and a.data.max() == 1))
-        and (abs(a - a.T).nnz == 0) and a.diagonal().sum() == 0
+        and (abs(a - a.T).nnz == 0)
+        and a.diagonal().sum() == 0
     )
 
 
 # --------------------------------------------------------------------------------------
 # test graphs
 # --------------------------------------------------------------------------------------
-def clustered_random_graph(n_nodes: int, n_edges: int, *, seed: int, reach: int = 50,
-                           long_range_share: float = 0.1) -> sp.csr_matrix:
-    """A seeded random graph with clustering (a noisy ring lattice, Watts-Strogatz style).
+def clustered_random_graph(
+    n_nodes: int, n_edges: int, *, seed: int, reach: int = 50, long_range_share: float = 0.1
+) -> sp.csr_matrix:
+    """Draw a seeded random graph with clustering (a noisy ring lattice, Watts-Strogatz style).
 
     Each edge joins a random node to one within ``reach`` places on a ring; a share
     ``long_range_share`` of edges instead goes to a uniform random node. Duplicates and
@@ -411,7 +510,9 @@ def clustered_random_graph(n_nodes: int, n_edges: int, *, seed: int, reach: int 
     rng = stream(seed, "suggest-clustered-graph")
     possible = n_nodes * (n_nodes - 1) // 2
     if n_edges > possible // 2:
-        raise ValueError(f"n_edges = {n_edges} is too dense for {n_nodes} nodes (max {possible // 2})")
+        raise ValueError(
+            f"n_edges = {n_edges} is too dense for {n_nodes} nodes (max {possible // 2})"
+        )
     key = np.zeros(0, dtype=np.int64)
     draw = int(n_edges * 1.2) + 10
     while key.size < n_edges:
@@ -430,7 +531,9 @@ def clustered_random_graph(n_nodes: int, n_edges: int, *, seed: int, reach: int 
 # --------------------------------------------------------------------------------------
 # link-prediction evaluation
 # --------------------------------------------------------------------------------------
-def split_edges(adjacency, *, test_share: float = 0.2, seed: int) -> tuple[sp.csr_matrix, np.ndarray]:
+def split_edges(
+    adjacency, *, test_share: float = 0.2, seed: int
+) -> tuple[sp.csr_matrix, np.ndarray]:
     """Seeded random split of the undirected edges into a training graph and held-out edges.
 
     Returns
@@ -439,7 +542,9 @@ def split_edges(adjacency, *, test_share: float = 0.2, seed: int) -> tuple[sp.cs
         ``test`` rows are (u, v) with u < v.
     """
     if not 0.0 < test_share < 1.0:
-        raise ValueError(f"test_share = {test_share!r} is not allowed: must be strictly between 0 and 1")
+        raise ValueError(
+            f"test_share = {test_share!r} is not allowed: must be strictly between 0 and 1"
+        )
     a = as_adjacency(adjacency)
     up = sp.triu(a, k=1).tocoo()
     order = np.lexsort((up.col, up.row))
@@ -527,18 +632,23 @@ def evaluate_link_prediction(
     has_test = np.zeros(n, dtype=bool)
     has_test[test.ravel()] = True
     rows = []
-    for method, col in (("common_neighbours", "common_neighbour_count"), ("adamic_adar", "adamic_adar_score")):
+    for method, col in (
+        ("common_neighbours", "common_neighbour_count"),
+        ("adamic_adar", "adamic_adar_score"),
+    ):
         top = top_k_suggestions(train, k=k, method=method, nodes=np.flatnonzero(has_test))
         keys = top["person_id"].to_numpy() * n + top["suggested_person_id"].to_numpy()
         hit = np.isin(keys, test_keys, assume_unique=False)
         hits = np.bincount(top["person_id"].to_numpy(), weights=hit, minlength=n)
         prec = float((hits[has_test] / k).mean())
-        rows.append({
-            "method": method,
-            "auc": auc_score(pos_s[col].to_numpy(), neg_s[col].to_numpy()),
-            "precision_at_k": prec,
-            "k": k,
-            "test_edge_count": int(test.shape[0]),
-            "negative_pair_count": int(neg.shape[0]),
-        })
+        rows.append(
+            {
+                "method": method,
+                "auc": auc_score(pos_s[col].to_numpy(), neg_s[col].to_numpy()),
+                "precision_at_k": prec,
+                "k": k,
+                "test_edge_count": int(test.shape[0]),
+                "negative_pair_count": int(neg.shape[0]),
+            }
+        )
     return pd.DataFrame(rows)

@@ -41,8 +41,13 @@ print(json.dumps({"nodes": n, "edges": int(g.nnz // 2), "seconds": round(elapsed
 
 def _measure(n: int, m: int) -> dict:
     env = dict(os.environ, OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2", MKL_NUM_THREADS="2")
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(n), str(m)], capture_output=True,
-                         text=True, check=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(n), str(m)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -72,9 +77,12 @@ def test_same_scores_as_networkx_and_speedup(n, m, reach, target):
     ref = np.fromiter((s for _, _, s in nx.adamic_adar_index(G, pairs)), float, len(pairs))
     theirs = time.perf_counter() - t0
     diff = float(np.abs(ref - top.adamic_adar_score.to_numpy()).max())
-    print(f"\n[networkx n={n:,} m={m:,}] pairs={len(pairs):,} max|diff|={diff:.2e} ours_all={ours:.3f}s "
-          f"ours_top10={ours_top10:.3f}s networkx={theirs:.2f}s speedup_all={theirs / ours:.0f}x "
-          f"speedup_top10={theirs / ours_top10:.0f}x")
+    print(
+        f"\n[networkx n={n:,} m={m:,}] pairs={len(pairs):,} max|diff|={diff:.2e} "
+        f"ours_all={ours:.3f}s "
+        f"ours_top10={ours_top10:.3f}s networkx={theirs:.2f}s speedup_all={theirs / ours:.0f}x "
+        f"speedup_top10={theirs / ours_top10:.0f}x"
+    )
     np.testing.assert_allclose(top.adamic_adar_score.to_numpy(), ref, rtol=1e-12, atol=1e-12)
     if target:
         assert theirs / ours >= target

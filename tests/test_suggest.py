@@ -63,15 +63,22 @@ def test_top_k_is_the_sorted_prefix_with_deterministic_ties(method, k):
     full = top_k_suggestions(g, k=None, method=method)
     top = top_k_suggestions(g, k=k, method=method, block_paths=1_000)  # many small blocks
     expect = (
-        full.sort_values(["person_id", "score", "suggested_person_id"], ascending=[True, False, True])
-        .groupby("person_id").head(k).reset_index(drop=True)
+        full.sort_values(
+            ["person_id", "score", "suggested_person_id"], ascending=[True, False, True]
+        )
+        .groupby("person_id")
+        .head(k)
+        .reset_index(drop=True)
     )
     pd.testing.assert_frame_equal(
-        top.drop(columns="rank").reset_index(drop=True), expect.drop(columns="rank"),
+        top.drop(columns="rank").reset_index(drop=True),
+        expect.drop(columns="rank"),
         check_dtype=False,
     )
     assert top.groupby("person_id").size().max() <= k
-    assert (top.groupby("person_id")["rank"].apply(lambda r: list(r) == list(range(1, len(r) + 1)))).all()
+    assert (
+        top.groupby("person_id")["rank"].apply(lambda r: list(r) == list(range(1, len(r) + 1)))
+    ).all()
 
 
 def test_ties_broken_by_lower_node_id():
@@ -128,7 +135,7 @@ def test_bad_input_is_named():
         top_k_suggestions(g, method="jaccard")
     with pytest.raises(ValueError, match="k = 0"):
         top_k_suggestions(g, k=0)
-    with pytest.raises(TypeError, match="scipy.sparse"):
+    with pytest.raises(TypeError, match=r"scipy\.sparse"):
         top_k_suggestions(np.eye(3))
     with pytest.raises(ValueError, match="square"):
         top_k_suggestions(sp.csr_matrix((3, 4)))
@@ -160,14 +167,54 @@ def test_auc_matches_pairwise_definition():
 
 
 def test_link_prediction_beats_chance_on_clustered_graph_and_not_on_random():
-    clustered = evaluate_link_prediction(clustered_random_graph(2000, 10000, seed=1, reach=8), seed=1,
-                                         negative_pairs=5000)
+    clustered = evaluate_link_prediction(
+        clustered_random_graph(2000, 10000, seed=1, reach=8), seed=1, negative_pairs=5000
+    )
     assert set(clustered.method) == {"common_neighbours", "adamic_adar"}
     assert (clustered.auc > 0.8).all() and (clustered.precision_at_k > 0.05).all()
     er = nx.gnm_random_graph(2000, 10000, seed=1)
-    random = evaluate_link_prediction(sp.csr_matrix(nx.to_scipy_sparse_array(er)), seed=1,
-                                      negative_pairs=5000)
+    random = evaluate_link_prediction(
+        sp.csr_matrix(nx.to_scipy_sparse_array(er)), seed=1, negative_pairs=5000
+    )
     assert (random.auc < 0.6).all()
-    again = evaluate_link_prediction(clustered_random_graph(2000, 10000, seed=1, reach=8), seed=1,
-                                     negative_pairs=5000)
+    again = evaluate_link_prediction(
+        clustered_random_graph(2000, 10000, seed=1, reach=8), seed=1, negative_pairs=5000
+    )
     pd.testing.assert_frame_equal(clustered, again)
+
+
+def test_candidates_mask_restricts_suggestions_not_paths():
+    g = clustered_random_graph(300, 1500, seed=4)
+    mask = np.arange(300) % 3 != 0
+    full = top_k_suggestions(g, k=None)
+    some = top_k_suggestions(g, k=None, candidates=mask)
+    expect = full[mask[full.suggested_person_id.to_numpy()]]
+    key = ["person_id", "suggested_person_id"]
+    pd.testing.assert_frame_equal(
+        some.sort_values(key).reset_index(drop=True)[[*key, "adamic_adar_score"]],
+        expect.sort_values(key).reset_index(drop=True)[[*key, "adamic_adar_score"]],
+    )
+    top = top_k_suggestions(g, k=5, candidates=mask)
+    assert mask[top.suggested_person_id.to_numpy()].all()
+    with pytest.raises(ValueError, match="candidates"):
+        top_k_suggestions(g, candidates=mask[:10])
+
+
+def test_works_on_a_plain_edge_list_file(tmp_path):
+    from analysis.edgelist import load_edge_list
+    from analysis.suggest import frame_to_adjacency
+
+    G = nx.karate_club_graph()
+    path = tmp_path / "karate.txt"
+    path.write_text("# karate\n" + "".join(f"n{u} n{v}\n" for u, v in G.edges()))
+    adj, labels = frame_to_adjacency(load_edge_list(path))
+    assert adj.shape == (34, 34) and adj.nnz == 2 * G.number_of_edges()
+    q = evaluate_link_prediction(adj, seed=1, negative_pairs=200, k=3)
+    assert q.auc.between(0, 1).all() and q.precision_at_k.between(0, 1).all()
+    top = top_k_suggestions(adj, k=None)
+    H = nx.relabel_nodes(G, {i: f"n{i}" for i in G})
+    pairs = list(zip(labels[top.person_id], labels[top.suggested_person_id], strict=True))
+    ref = [s for _, _, s in nx.adamic_adar_index(H, pairs)]
+    np.testing.assert_allclose(top.adamic_adar_score.to_numpy(), ref, rtol=1e-12)
+    with pytest.raises(ValueError, match="no column"):
+        frame_to_adjacency(pd.DataFrame({"a": [1]}))

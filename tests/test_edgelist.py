@@ -1,0 +1,152 @@
+"""Real edge lists as input: the loader's checks and a world built on given edges."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.edgelist import (
+    EdgeListError,
+    attach_people,
+    build_social_world_from_edges,
+    load_edge_list,
+)
+from analysis.params import WorldParams
+from analysis.social import TIES, SocialParams
+
+DATA = Path(__file__).parent / "data" / "edgelists"
+
+
+def test_good_file_loads_in_order():
+    edges = load_edge_list(DATA / "good.txt")
+    assert list(edges.columns) == ["node_a", "node_b"]
+    assert edges["node_a"].dtype == np.int64
+    assert len(edges) == 15
+    assert edges.iloc[0].tolist() == [0, 1] and edges.iloc[-1].tolist() == [4, 10]
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [
+        ("bad_three_columns.txt", 4, "found 3 field(s) in '3 4 7'"),
+        ("bad_self_loop.txt", 3, "self-loop '2' -> '2'"),
+        (
+            "bad_reversed_duplicate.txt",
+            5,
+            "duplicate edge '2 1' (the same pair, reversed, as line 2",
+        ),
+        ("bad_empty.txt", None, "no edges"),
+        ("bad_only_comments.txt", None, "no edges"),
+    ],
+)
+def test_bad_files_raise_specific_errors(name, line, words):
+    with pytest.raises(EdgeListError) as info:
+        load_edge_list(DATA / name)
+    err = info.value
+    assert err.line == line
+    assert words in str(err)
+    assert name in str(err)
+    if line is not None:
+        assert f"line {line}:" in str(err)
+
+
+def write(tmp_path, text, name="g.txt"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def test_same_direction_duplicate_names_both_lines(tmp_path):
+    path = write(tmp_path, "# c\n1 2\n\n3 4\n1 2\n")
+    with pytest.raises(
+        EdgeListError, match=r"line 5: duplicate edge '1 2' \(the same pair as line 2"
+    ):
+        load_edge_list(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("1 2\n3 3\n4\n", "line 2: self-loop"),
+        ("1 2\n4\n3 3\n", "line 2: expected two node labels"),
+        ("1 2\n2 1\n3 3\n", "line 2: duplicate edge"),
+    ],
+)
+def test_first_problem_in_file_order_is_reported(tmp_path, text, match):
+    with pytest.raises(EdgeListError, match=match):
+        load_edge_list(write(tmp_path, text))
+
+
+def test_one_column_line_and_missing_file_and_binary(tmp_path):
+    with pytest.raises(EdgeListError, match=r"line 2: .*found 1 field"):
+        load_edge_list(write(tmp_path, "1 2\n7\n"))
+    with pytest.raises(EdgeListError, match="file not found"):
+        load_edge_list(tmp_path / "nope.txt")
+    with pytest.raises(EdgeListError, match="line 2: not UTF-8"):
+        load_edge_list(write(tmp_path, b"1 2\n\xff\xfe 3\n", "bin.txt"))
+
+
+def test_tabs_spaces_and_string_labels(tmp_path):
+    edges = load_edge_list(write(tmp_path, "alice\tbob\n  bob   carol  \n# x\ncarol alice\n"))
+    assert isinstance(edges["node_a"].dtype, pd.StringDtype)
+    assert edges.values.tolist() == [["alice", "bob"], ["bob", "carol"], ["carol", "alice"]]
+
+
+def test_nothing_half_loaded_on_error(tmp_path):
+    path = write(tmp_path, "1 2\n2 3\n3 1\n2 1\n")
+    result = None
+    with pytest.raises(EdgeListError):
+        result = load_edge_list(path)
+    assert result is None
+
+
+def test_world_on_real_edges_keeps_exactly_those_edges():
+    edges = load_edge_list(DATA / "good.txt")
+    world = build_social_world_from_edges(edges, SocialParams(seed=4), WorldParams(seed=4))
+    assert world.n_people == 12
+    assert list(world.ties.columns) == TIES.columns
+    labels = world.node_labels
+    a = labels.loc[world.ties["person_a_id"]].to_numpy()
+    b = labels.loc[world.ties["person_b_id"]].to_numpy()
+    got = {frozenset(p) for p in zip(a.tolist(), b.tolist(), strict=True)}
+    want = {frozenset(p) for p in edges.itertuples(index=False)}
+    assert got == want
+    fb = world.people["is_facebook_user"].to_numpy()
+    friends = world.ties[world.ties["is_facebook_friend"]]
+    assert fb[friends["person_a_id"]].all() and fb[friends["person_b_id"]].all()
+    assert len(world.address_book) > 0
+    assert world.person_attrs["tie_count"].sum() == 2 * len(edges)
+
+
+def test_path_input_and_determinism():
+    one = build_social_world_from_edges(DATA / "good.txt", SocialParams(seed=9))
+    two = build_social_world_from_edges(DATA / "good.txt", SocialParams(seed=9))
+    pd.testing.assert_frame_equal(one.ties, two.ties)
+    pd.testing.assert_series_equal(one.node_labels, two.node_labels)
+    pd.testing.assert_frame_equal(one.address_book, two.address_book)
+
+
+def test_bigger_real_like_graph_gets_sensitive_kinds(tmp_path):
+    # a ring of cliques (a caveman graph) written as an edge list with big labels
+    rng = np.random.default_rng(0)
+    cliques = [np.arange(k * 20, k * 20 + 20) for k in range(40)]
+    pairs = {(int(i), int(j)) for c in cliques for i in c for j in c if i < j}
+    pairs |= {(int(c[0]), int(cliques[(k + 1) % 40][1])) for k, c in enumerate(cliques)}
+    lines = [f"{1000 + i} {1000 + j}" for i, j in sorted(pairs)]
+    rng.shuffle(lines)
+    path = write(tmp_path, "# caveman\n" + "\n".join(lines) + "\n")
+    world = build_social_world_from_edges(path, SocialParams(seed=2), address_books=False)
+    kinds = set(world.ties["tie_kind"].astype(str))
+    assert {"family", "friend", "work"} <= kinds
+    assert len(world.ties) == len(pairs)
+    # locality: most cliques map onto a single country
+    country = world.people["country_code"].astype(str).to_numpy()
+    a, b = world.ties["person_a_id"].to_numpy(), world.ties["person_b_id"].to_numpy()
+    assert np.mean(country[a] == country[b]) > 0.8
+
+
+def test_attach_people_checks_sizes(small_people):
+    edges = load_edge_list(DATA / "good.txt")
+    with pytest.raises(ValueError, match="12 nodes"):
+        attach_people(edges, small_people)

@@ -1,0 +1,228 @@
+"""Tests for analysis.exposure: scenario invariants, attribution, sensitive pairs, curves."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import exposure as ex
+from analysis.params import ParameterError, WorldParams
+from analysis.policy import builtin_scenarios, field_purposes
+from analysis.population import generate_population
+from analysis.social import SocialParams, build_social_world
+
+
+@pytest.fixture(scope="module")
+def world():
+    people = generate_population(WorldParams(n_people=1500, seed=3))
+    return build_social_world(people, SocialParams(seed=3, median_ties=30))
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    sc = builtin_scenarios()
+    sc["mix_2016_books"] = sc["mix_2016"].replace(name="mix_2016_books", address_books=True)
+    return sc
+
+
+@pytest.fixture(scope="module")
+def compared(world, scenarios):
+    keep = [
+        "before_change",
+        "no_opt_out",
+        "mix_2016",
+        "all_leave",
+        "all_partial_opt_out",
+        "mix_2016_books",
+    ]
+    return ex.compare_scenarios(world, {k: scenarios[k] for k in keep})
+
+
+def test_nothing_caused_before_the_change_or_when_everyone_leaves(compared):
+    summary, results = compared
+    for name in ("before_change", "all_leave"):
+        r = results[name]
+        assert not r.edges["is_whatsapp_caused"].any()
+        assert r.whatsapp_only.empty
+        pd.testing.assert_frame_equal(r.with_whatsapp, r.baseline)
+    row = summary.set_index("scenario").loc["before_change"]
+    assert row.whatsapp_only_count == 0 and row.whatsapp_caused_edge_count == 0
+
+
+def test_caused_edges_only_use_permitted_peoples_data(world, scenarios, compared):
+    _, results = compared
+    for name, r in results.items():
+        e = r.edges
+        book_ok = field_purposes(world.people, scenarios[name], "address_book")[
+            "suggestions"
+        ].to_numpy(bool)
+        num_ok = field_purposes(world.people, scenarios[name], "phone_number")[
+            "suggestions"
+        ].to_numpy(bool)
+        o, t = e["owner_person_id"].to_numpy(), e["contact_person_id"].to_numpy()
+        caused = e["is_whatsapp_caused"].to_numpy()
+        own, con = e["is_owner_data_used"].to_numpy(), e["is_contact_data_used"].to_numpy()
+        assert (own | con)[caused].all()  # every caused edge names whose data
+        assert not (own | con)[~caused].any()
+        assert book_ok[o[own]].all() and num_ok[t[con]].all()
+        # a pair where neither side's data may be used for suggestions is never caused
+        neither = ~(book_ok | num_ok)[o] & ~(book_ok | num_ok)[t]
+        assert not (caused & neither).any(), name
+        assert not e["is_baseline"].to_numpy()[caused].any()
+
+
+def test_address_book_switch_and_opt_outs_change_what_is_caused(compared):
+    summary, results = compared
+    s = summary.set_index("scenario")
+    assert s.loc["no_opt_out"].whatsapp_caused_edge_count > 0
+    assert (
+        s.loc["mix_2016_books"].whatsapp_caused_edge_count
+        > s.loc["mix_2016"].whatsapp_caused_edge_count
+    )
+    assert (
+        s.loc["all_partial_opt_out"].whatsapp_caused_edge_count
+        < s.loc["mix_2016"].whatsapp_caused_edge_count
+    )
+    key = ["owner_person_id", "contact_person_id"]
+    mix = results["mix_2016"].edges
+    full = results["no_opt_out"].edges
+    caused_mix = mix.loc[mix.is_whatsapp_caused, key]
+    caused_full = full.loc[full.is_whatsapp_caused, key]
+    assert len(caused_mix.merge(caused_full, on=key)) == len(caused_mix)  # monotone in consent
+
+
+def test_suggestions_are_members_never_self_or_friends(world, compared):
+    _, results = compared
+    fb = world.facebook_matrix()
+    member = world.people["is_facebook_user"].to_numpy(bool)
+    for r in results.values():
+        for frame in (r.baseline, r.with_whatsapp):
+            u, v = frame["person_id"].to_numpy(), frame["suggested_person_id"].to_numpy()
+            assert (u != v).all() and member[u].all() and member[v].all()
+            assert np.asarray(fb[u, v]).ravel().sum() == 0
+            assert frame.groupby("person_id").size().max() <= 10
+        only = r.whatsapp_only
+        merged = only.merge(r.baseline, on=["person_id", "suggested_person_id"], how="inner")
+        assert merged.empty
+
+
+def test_precision_and_sensitive_kinds_are_consistent(world, compared):
+    summary, results = compared
+    r = results["mix_2016_books"]
+    only = r.whatsapp_only
+    ties = world.tie_matrix()
+    expect = (
+        np.asarray(ties[only.person_id.to_numpy(), only.suggested_person_id.to_numpy()]).ravel() > 0
+    )
+    np.testing.assert_array_equal(only["is_real_tie"].to_numpy(), expect)
+    row = summary.set_index("scenario").loc["mix_2016_books"]
+    assert row.whatsapp_only_precision_share == pytest.approx(expect.mean())
+    assert row.sensitive_count == int((only.sensitive_kind.astype(str) != "none").sum())
+    counts = ex.sensitive_counts(results)
+    assert set(counts.sensitive_kind) == set(ex.SENSITIVE_PAIR_KINDS)
+
+
+def test_attribution_never_blames_an_opted_out_persons_own_data(world, compared):
+    _, results = compared
+    for name in ("mix_2016", "mix_2016_books", "all_partial_opt_out"):
+        a = ex.attribute_suggestions(world, results[name])
+        assert set(a["attribution"].astype(str)) <= set(ex.ATTRIBUTIONS)
+        assert not (a["attribution"] == "own data").any()
+        states = results[name].states.astype(str).to_numpy()
+        assert np.isin(states[a["involved_person_id"].to_numpy()], ex.OPTED_OUT_STATES).all()
+        only = results[name].whatsapp_only
+        opted = np.isin(states, ex.OPTED_OUT_STATES)
+        n_inv = int((opted[only.person_id] | opted[only.suggested_person_id]).sum())
+        assert a[["person_id", "suggested_person_id"]].drop_duplicates().shape[0] == n_inv
+    a = ex.attribute_suggestions(world, results["mix_2016_books"])
+    assert (a["attribution"] == "a contact who kept the default").any()
+
+
+def test_sensitive_pair_kinds_on_a_hand_built_world():
+    # 0 clinician of 1 and 2; 3 sex worker with client 4; 5 journalist with source 6; 7-8 friends
+    ties = pd.DataFrame(
+        {
+            "person_a_id": [0, 0, 3, 5, 7],
+            "person_b_id": [1, 2, 4, 6, 8],
+            "tie_kind": [
+                "patient_clinician",
+                "patient_clinician",
+                "client_sex_worker",
+                "source_journalist",
+                "friend",
+            ],
+        }
+    )
+    w = SimpleNamespace(people=pd.DataFrame({"person_id": np.arange(9)}), ties=ties)
+    got = (
+        ex.sensitive_pair_kinds(w, [1, 2, 4, 6, 7, 1, 0], [2, 1, 3, 5, 8, 4, 1])
+        .astype(str)
+        .tolist()
+    )
+    assert got == [
+        "co_patients",
+        "co_patients",
+        "client_sex_worker",
+        "source_journalist",
+        "none",
+        "none",
+        "patient_clinician",
+    ]
+
+
+def test_collective_exposure_curve(world, scenarios):
+    uptakes = {f"u{u}": scenarios["mix_2016_books"].with_uptake(u) for u in (0.1, 0.6)}
+    pp = ex.collective_exposure(world, uptakes)
+    assert set(pp.consent_state.astype(str)) <= set(ex.OPTED_OUT_STATES)
+    assert pp.default_tie_share.between(0, 1).all()
+    assert (pp.is_exposed == (pp.is_tie_exposed | pp.is_suggested)).all()
+    assert len(pp[pp.scenario == "u0.6"]) > len(pp[pp.scenario == "u0.1"])
+    curve = ex.exposure_curve(pp, bins=4)
+    assert curve.person_count.sum() == len(pp)
+    assert curve.exposed_share.between(0, 1).all()
+    before = ex.collective_exposure(world, {"before": scenarios["before_change"]})
+    assert not before.is_exposed.any()
+
+
+def test_exposure_curve_bins_by_hand():
+    pp = pd.DataFrame(
+        {
+            "person_id": np.arange(6),
+            "default_tie_share": [0.0, 0.1, 0.5, 0.55, 0.99, 1.0],
+            "is_exposed": [False, False, True, False, True, True],
+            "is_tie_exposed": [False] * 6,
+            "is_suggested": [False, False, True, False, True, True],
+        }
+    )
+    c = ex.exposure_curve(pp, bins=2)
+    assert c.person_count.tolist() == [2, 4]
+    assert c.exposed_share.tolist() == [0.0, 0.75]
+    with pytest.raises(ValueError, match="bins"):
+        ex.exposure_curve(pp, bins=0)
+
+
+def test_shadow_tie_auc_rises_with_disclosure_and_is_deterministic(world):
+    a = ex.shadow_tie_auc(world, [0.05, 1.0], [0, 1])
+    assert a.auc.between(0, 1).all() and a.auc_shared_contacts.between(0, 1).all()
+    by = a.groupby("disclosure_share")
+    assert by.auc_shared_contacts.mean()[1.0] > by.auc_shared_contacts.mean()[0.05]
+    assert by.shadow_profile_count.mean()[1.0] > by.shadow_profile_count.mean()[0.05]
+    pd.testing.assert_frame_equal(a, ex.shadow_tie_auc(world, [0.05, 1.0], [0, 1]))
+    with pytest.raises(ValueError, match="disclosure share"):
+        ex.shadow_tie_auc(world, [0.0], [0])
+    iv = ex.interval_over_seeds(a, "disclosure_share", "auc")
+    assert (iv["low"] <= iv["mean"]).all() and (iv["mean"] <= iv["high"]).all()
+
+
+def test_determinism_and_params(world, scenarios):
+    a = ex.scenario_suggestions(world, scenarios["mix_2016"])
+    b = ex.scenario_suggestions(world, scenarios["mix_2016"])
+    pd.testing.assert_frame_equal(a.whatsapp_only, b.whatsapp_only)
+    pd.testing.assert_frame_equal(a.edges, b.edges)
+    with pytest.raises(ParameterError, match="method"):
+        ex.ExposureParams(method="jaccard")
+    small = ex.scenario_suggestions(world, scenarios["mix_2016"], ex.ExposureParams(k=3))
+    assert small.with_whatsapp.groupby("person_id").size().max() <= 3

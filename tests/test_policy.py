@@ -1,0 +1,318 @@
+"""The policy model: declarative table, scenarios, per-person permissions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.policy import (
+    BUILTIN_NAMES,
+    FIELDS,
+    PURPOSES,
+    PolicyTableError,
+    Scenario,
+    ScenarioError,
+    address_books_flow,
+    builtin_scenarios,
+    effective_states,
+    field_flows,
+    flow_cube,
+    load_flow_table,
+    load_scenario,
+    permitted_purposes,
+)
+
+SCEN = builtin_scenarios()
+P = list(PURPOSES)
+
+
+def test_contract_constants():
+    assert PURPOSES == ("infrastructure", "analytics", "security", "suggestions", "ads")
+    assert FIELDS == (
+        "phone_number",
+        "last_seen",
+        "os",
+        "screen_resolution",
+        "mcc",
+        "mnc",
+        "device_id",
+        "registration_date",
+        "app_version",
+        "address_book",
+    )
+    assert list(SCEN) == [
+        "before_change",
+        "no_opt_out",
+        "mix_2016",
+        "all_partial_opt_out",
+        "all_leave",
+        "eu_pause",
+        "germany_hamburg",
+        "india_pre_2016_09_25",
+        "policy_2021",
+    ]
+    assert tuple(SCEN) == BUILTIN_NAMES
+    for name, s in SCEN.items():
+        assert s.name == name and s.title and s.description
+
+
+def test_table_has_a_source_for_every_row_and_matches_the_domain_table():
+    t = load_flow_table()
+    assert (t["source"].str.len() > 10).all()
+    row = t.set_index(["layer", "state", "field"])
+    assert row.loc[("consent", "kept_default", "phone_number"), P].all()
+    partial = row.loc[("consent", "unticked_before_agreeing", "device_id"), P]
+    assert (
+        partial[["infrastructure", "analytics", "security"]].all()
+        and not partial[["suggestions", "ads"]].any()
+    )
+    assert not row.loc[("consent", "left_whatsapp", "phone_number"), P].any()
+    assert not row.loc[("regime", "hamburg_blocked", "os"), P].any()
+
+
+def test_malformed_table_is_rejected(tmp_path):
+    from analysis.policy import FLOW_TABLE_PATH
+
+    text = FLOW_TABLE_PATH.read_text()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        text.replace("kept_default,phone_number,yes", "kept_default,phone_number,maybe", 1)
+    )
+    with pytest.raises(PolicyTableError, match="line 2: infrastructure = 'maybe'"):
+        load_flow_table(bad)
+    missing = tmp_path / "missing.csv"
+    missing.write_text(
+        "\n".join(line for line in text.splitlines() if ",eu_paused,mnc," not in line) + "\n"
+    )
+    with pytest.raises(PolicyTableError, match="eu_paused must have exactly one row per field"):
+        load_flow_table(missing)
+
+
+def test_output_shapes(small_people):
+    for s in SCEN.values():
+        pp = permitted_purposes(small_people, s)
+        assert list(pp.columns) == ["person_id", *P]
+        assert len(pp) == len(small_people)
+        assert (pp["person_id"].to_numpy() == small_people["person_id"].to_numpy()).all()
+        non_wa = ~small_people["is_whatsapp_user"].to_numpy()
+        assert not pp.loc[non_wa, P].to_numpy().any()
+        for f in FIELDS:
+            flows = field_flows(small_people, s, f)
+            assert flows.dtype == bool and flows.shape == (len(small_people),)
+        st_ = effective_states(small_people, s)
+        assert (st_.index == small_people.index).all()
+
+
+def test_before_change_and_all_leave_share_nothing(small_people):
+    for name in ("before_change", "all_leave"):
+        assert not flow_cube(small_people, SCEN[name]).any()
+
+
+def test_leavers_share_nothing_in_every_scenario(small_people):
+    for s in SCEN.values():
+        left = effective_states(small_people, s).astype(str).to_numpy() == "left_whatsapp"
+        assert not permitted_purposes(small_people, s).loc[left, P].to_numpy().any()
+
+
+def test_no_opt_out_vs_partial_vs_mix(small_people):
+    wa = small_people["is_whatsapp_user"].to_numpy()
+    full = permitted_purposes(small_people, SCEN["no_opt_out"])
+    assert (full["ads"].to_numpy() == wa).all()
+    partial = permitted_purposes(small_people, SCEN["all_partial_opt_out"])
+    new = small_people["consent_state"].astype(str).to_numpy() == "new_user_no_choice"
+    # only new users (no choice offered) remain usable for ads
+    assert (partial["ads"].to_numpy() == new).all()
+    assert (partial["security"].to_numpy() == wa).all()
+    # the device id still reaches Facebook under the partial opt-out
+    assert field_flows(small_people, SCEN["all_partial_opt_out"], "device_id").sum() == wa.sum()
+
+
+def test_mix_uses_population_states(small_people):
+    st_ = effective_states(small_people, SCEN["mix_2016"]).astype(str)
+    assert (st_.to_numpy() == small_people["consent_state"].astype(str).to_numpy()).all()
+
+
+def test_window_day(small_people):
+    s = SCEN["mix_2016"]
+    states = small_people["consent_state"].astype(str).to_numpy()
+    window = np.flatnonzero(states == "opted_out_in_window")
+    assert window.size > 0
+    k = small_people["opt_out_day"].to_numpy()[window].astype(int)
+    for d in (0, 3, 10, 30):
+        ads = permitted_purposes(small_people, s, day=d)["ads"].to_numpy()
+        assert (ads[window] == (d < k)).all()
+    end = permitted_purposes(small_people, s)
+    assert end.equals(permitted_purposes(small_people, s, day=30))
+    before = states == "unticked_before_agreeing"
+    assert not permitted_purposes(small_people, s, day=0)["ads"].to_numpy()[before].any()
+    with pytest.raises(ValueError, match="day = -1"):
+        permitted_purposes(small_people, s, day=-1)
+
+
+def test_regional_regimes(small_people):
+    country = small_people["country_code"].astype(str).to_numpy()
+    base = permitted_purposes(small_people, SCEN["mix_2016"])
+    eu = permitted_purposes(small_people, SCEN["eu_pause"])
+    in_eu = np.isin(country, ["DE", "GB", "ES"])
+    assert not eu.loc[in_eu, ["ads", "suggestions"]].to_numpy().any()
+    assert (eu.loc[in_eu, "security"] == base.loc[in_eu, "security"]).all()
+    assert eu.loc[~in_eu, P].equals(base.loc[~in_eu, P])
+    # read before the pause started, the regime does not apply
+    early = SCEN["eu_pause"].replace(as_of="2016-10-15")
+    assert permitted_purposes(small_people, early).equals(base)
+    ham = permitted_purposes(small_people, SCEN["germany_hamburg"])
+    assert not ham.loc[country == "DE", P].to_numpy().any()
+    assert ham.loc[country != "DE", P].equals(base.loc[country != "DE", P])
+    ind = permitted_purposes(small_people, SCEN["india_pre_2016_09_25"])
+    old = (
+        (small_people["whatsapp_registered_on"] < pd.Timestamp("2016-09-25"))
+        .fillna(False)
+        .to_numpy()
+    )
+    assert not ind.loc[(country == "IN") & old, P].to_numpy().any()
+    late_in = (country == "IN") & ~old
+    assert ind.loc[late_in, P].equals(base.loc[late_in, P])
+
+
+def test_policy_2021_removes_the_opt_out(small_people):
+    states = small_people["consent_state"].astype(str).to_numpy()
+    country = small_people["country_code"].astype(str).to_numpy()
+    pp = permitted_purposes(small_people, SCEN["policy_2021"])
+    outside = ~np.isin(country, ["DE", "GB", "ES"])
+    opted = np.isin(states, ["unticked_before_agreeing", "opted_out_in_window"])
+    assert pp.loc[opted & outside, "ads"].all()
+    assert not pp.loc[states == "left_whatsapp", P].to_numpy().any()
+
+
+def test_address_book_switch(small_people):
+    assert not address_books_flow(SCEN["mix_2016"])
+    assert not field_flows(small_people, SCEN["mix_2016"], "address_book").any()
+    on = SCEN["mix_2016"].replace(address_books=True)
+    assert address_books_flow(on)
+    assert field_flows(small_people, on, "address_book").sum() > 0
+
+
+def test_shared_fields_and_blocked_purposes(small_people):
+    s = SCEN["no_opt_out"].replace(shared_fields=("os", "mcc"), blocked_purposes=("ads",))
+    assert not field_flows(small_people, s, "phone_number").any()
+    assert field_flows(small_people, s, "os").any()
+    assert not permitted_purposes(small_people, s)["ads"].any()
+
+
+@settings(max_examples=25, deadline=None)
+@given(u1=st.floats(0.0, 1.0), u2=st.floats(0.0, 1.0), seed=st.integers(0, 2**32 - 1))
+def test_opt_out_is_monotone_in_uptake(small_people, u1, u2, seed):
+    lo, hi = sorted((u1, u2))
+    base = SCEN["mix_2016"]
+    s_lo, s_hi = base.with_uptake(lo), base.with_uptake(hi)
+    opted = ("unticked_before_agreeing", "opted_out_in_window")
+    out_lo = effective_states(small_people, s_lo, seed=seed).isin(opted).to_numpy()
+    out_hi = effective_states(small_people, s_hi, seed=seed).isin(opted).to_numpy()
+    assert not (out_lo & ~out_hi).any()
+    for day in (None, 0, 15):
+        ads_lo = permitted_purposes(small_people, s_lo, day=day, seed=seed)["ads"].to_numpy()
+        ads_hi = permitted_purposes(small_people, s_hi, day=day, seed=seed)["ads"].to_numpy()
+        assert not (ads_hi & ~ads_lo).any()
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    u=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+    day=st.one_of(st.none(), st.integers(0, 40)),
+)
+def test_partial_opt_out_never_allows_more_than_no_opt_out(small_people, u, seed, day):
+    full = flow_cube(small_people, SCEN["no_opt_out"], day=day, seed=seed)
+    for s in (SCEN["all_partial_opt_out"], SCEN["mix_2016"].with_uptake(u), SCEN["all_leave"]):
+        cube = flow_cube(small_people, s, day=day, seed=seed)
+        assert not (cube & ~full).any()
+
+
+def test_uptake_share_is_roughly_the_parameter(small_people):
+    stayers = (
+        small_people["consent_state"]
+        .isin(["kept_default", "unticked_before_agreeing", "opted_out_in_window"])
+        .to_numpy()
+    )
+    st_ = (
+        effective_states(small_people, SCEN["mix_2016"].with_uptake(0.25), seed=3)
+        .astype(str)
+        .to_numpy()
+    )
+    share = np.isin(st_[stayers], ["unticked_before_agreeing", "opted_out_in_window"]).mean()
+    assert 0.2 < share < 0.3
+
+
+# --- scenario files ------------------------------------------------------------------
+GOOD = """
+name = "my_scenario"
+title = "Mine"
+description = "A researcher's own scenario."
+consent = "uptake"
+opt_out_uptake_share = 0.2
+blocked_purposes = ["ads"]
+[[regimes]]
+regime = "eu_paused"
+countries = ["ES"]
+"""
+
+
+def test_custom_scenario_file_loads_and_round_trips(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(GOOD)
+    s = load_scenario(path)
+    assert s.name == "my_scenario" and s.opt_out_uptake_share == 0.2
+    assert s.regimes[0].countries == ("ES",)
+    assert Scenario.from_toml_text(s.to_toml_text()) == s
+    for b in SCEN.values():
+        assert Scenario.from_toml_text(b.to_toml_text()) == b
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('title = "x"', "missing required key 'name'"),
+        ('name = "x"\ncolour = "red"', r"unknown key\(s\) \['colour'\]; allowed keys are"),
+        ('name = "x"\nconsent = "maybe"', "consent = 'maybe' is not allowed: must be one of"),
+        (
+            'name = "x"\nopt_out_uptake_share = "five"',
+            "opt_out_uptake_share = 'five' is not allowed",
+        ),
+        ('name = "x"\nopt_out_uptake_share = 1.5', "opt_out_uptake_share = 1.5 is not allowed"),
+        (
+            'name = "x"\nkeep_leavers = "yes"',
+            "keep_leavers = 'yes' is not allowed: must be true or false",
+        ),
+        ('name = "x"\nblocked_purposes = ["marketing"]', r"unknown purpose\(s\) \['marketing'\]"),
+        ('name = "x"\nshared_fields = ["contacts"]', r"unknown field\(s\) \['contacts'\]"),
+        ('name = "x"\n[remap_states]\nkept_default = "happy"', "unknown consent state 'happy'"),
+        ('name = "x"\n[[regimes]]\nregime = "gdpr"', "unknown regime state 'gdpr'"),
+        (
+            'name = "x"\n[[regimes]]\nregime = "eu_paused"\ncountries = ["FR"]',
+            r"unknown country code\(s\) \['FR'\]",
+        ),
+        (
+            'name = "x"\n[[regimes]]\nregime = "eu_paused"\ncolour = 1',
+            r"unknown key\(s\) \['colour'\] in \[\[regimes\]\]",
+        ),
+        ('name = "x"\nas_of = "next week"', "as_of = 'next week' is not allowed: must be a date"),
+        ('name = "Bad Name"', "name = 'Bad Name' is not allowed"),
+        ("name = 3", "name = 3 is not allowed"),
+        ('name = "x"\nseed = true', "seed = True is not allowed"),
+        ("name = ", "not valid TOML"),
+    ],
+)
+def test_bad_scenario_files_get_clear_errors(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError, match=message) as info:
+        load_scenario(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_scenario_file(tmp_path):
+    with pytest.raises(ScenarioError, match="scenario file not found"):
+        load_scenario(tmp_path / "nope.toml")
