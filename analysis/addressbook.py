@@ -454,16 +454,29 @@ def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict
 
 
 def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> np.ndarray:
-    """Label under which each person contact is saved, from tie kind and side."""
-    initial = pd.Series(last, dtype=object).str.slice(0, 1).to_numpy(dtype=object)
-    full = first + " " + last
-    nick = pd.Series(first, dtype=object).str.slice(0, 4).to_numpy(dtype=object)
-    first_initial = first + " " + initial + "."
+    """Label under which each person contact is saved, from tie kind and side.
+
+    Strings are built only for the rows that use each form, so memory stays near
+    one label per entry.
+    """
+
+    def initial(idx):
+        return pd.Series(last[idx], dtype=object).str.slice(0, 1).to_numpy(dtype=object)
+
+    def nick(idx):
+        return pd.Series(first[idx], dtype=object).str.slice(0, 4).to_numpy(dtype=object)
+
+    def full(idx):
+        return first[idx] + " " + last[idx]
+
     u = rng.random(n)
-    label = np.where(
-        u < 0.45, first, np.where(u < 0.85, full, np.where(u < 0.93, nick, first_initial))
-    )
-    label = label.astype(object)
+    label = first.copy()  # 45%: first name only
+    for lo, hi, form in ((0.45, 0.85, full), (0.85, 0.93, nick)):
+        idx = np.flatnonzero((u >= lo) & (u < hi))
+        label[idx] = form(idx)
+    idx = np.flatnonzero(u >= 0.93)
+    label[idx] = first[idx] + " " + initial(idx) + "."
+    del u, idx
     fam = kind == "family"
     if fam.any():
         fam_idx = np.flatnonzero(fam & (rng.random(n) < 0.35))
@@ -475,13 +488,13 @@ def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> 
     # the patient/client/source (side b) saves the professional (side a)
     client_side = ~owner_is_a
     doc = np.flatnonzero((kind == "patient_clinician") & client_side)
-    label[doc] = np.where(rng.random(doc.size) < 0.6, "Dr " + initial[doc], "Dr " + last[doc])
+    label[doc] = np.where(rng.random(doc.size) < 0.6, "Dr " + initial(doc), "Dr " + last[doc])
     law = np.flatnonzero((kind == "client_lawyer") & client_side)
-    label[law] = np.where(rng.random(law.size) < 0.5, "Lawyer " + last[law], full[law])
+    label[law] = np.where(rng.random(law.size) < 0.5, "Lawyer " + last[law], full(law))
     sw = np.flatnonzero((kind == "client_sex_worker") & client_side)
-    label[sw] = np.where(rng.random(sw.size) < 0.5, initial[sw], nick[sw])
+    label[sw] = np.where(rng.random(sw.size) < 0.5, initial(sw), nick(sw))
     src = np.flatnonzero((kind == "source_journalist") & owner_is_a)
-    label[src] = np.where(rng.random(src.size) < 0.5, "S " + initial[src], nick[src])
+    label[src] = np.where(rng.random(src.size) < 0.5, "S " + initial(src), nick(src))
     ex = np.flatnonzero(kind == "ex_partner")
     label[ex] = np.where(
         rng.random(ex.size) < 0.3,
@@ -495,6 +508,11 @@ def build_address_book(
     people: pd.DataFrame, ties: pd.DataFrame, params: SocialParams
 ) -> pd.DataFrame:
     """Every person's phone address book, typed and normalised (:data:`ADDRESS_BOOK`).
+
+    Entries are held as integer codes (owner, number id, style) until the end:
+    each distinct (number, style) is written once and each distinct (writing,
+    owner country) normalised once, then mapped back, so memory and time grow with
+    the distinct writings rather than with the entries.
 
     Parameters
     ----------
@@ -532,24 +550,33 @@ def build_address_book(
     owner_is_a = np.concatenate(
         [np.ones(int(keep_a.sum()), bool), np.zeros(int(keep_b.sum()), bool)]
     )
-    m = owner.size
+    del a, b, kind, incl, keep_a, keep_b
     p_label = _labels_for_people(
-        rng, country[owner], first[contact], last[contact], pkind, owner_is_a, m
+        rng, country[owner], first[contact], last[contact], pkind, owner_is_a, owner.size
     )
-    p_frame = pd.DataFrame(
-        {
-            "owner_person_id": owner,
-            "entry_label": p_label,
-            "number": phone[contact],
-            "number_country": country[contact],
-            "contact_person_id": contact,
-            "contact_kind": "person",
-        }
-    )
+    del pkind, owner_is_a
 
-    # --- businesses and outside numbers
+    # Numbers are ids into one table: people's phones, then business and outside
+    # pools, then service codes.
+    table_numbers = [phone]
+    table_country = [country]
     pools = _outside_pools(people, params)
-    frames = [p_frame]
+    offset = n
+    pool_offset = {}
+    for code in pools:
+        for what in ("business", "outside"):
+            pool_offset[code, what] = offset
+            table_numbers.append(pools[code][what])
+            table_country.append(np.full(pools[code][what].size, code, dtype=object))
+            offset += pools[code][what].size
+
+    parts = {  # per entry: owner, label, number id, contact (-1 = none), contact kind code
+        "owner": [owner],
+        "label": [p_label],
+        "number": [contact.copy()],
+        "contact": [contact],
+        "kind": [np.zeros(owner.size, np.int8)],
+    }
     for what, mean in (
         ("business", params.businesses_per_book),
         ("outside", params.outside_per_book),
@@ -557,14 +584,13 @@ def build_address_book(
         r = stream(params.seed, f"addressbook:{what}")
         k = r.poisson(mean, n)
         own = np.repeat(np.arange(n, dtype=np.int64), k)
-        own_country = country[own]
         # outside contacts are sometimes abroad; businesses are local
-        ncountry = own_country.copy()
+        ncountry = country[own].copy()
         if what == "outside":
             codes = np.array(sorted(pools), dtype=object)
             abroad = r.random(own.size) < 0.1
             ncountry[abroad] = codes[r.integers(0, codes.size, int(abroad.sum()))]
-        number = np.empty(own.size, dtype=object)
+        number = np.full(own.size, -1, dtype=np.int64)
         label = np.empty(own.size, dtype=object)
         for code in pools:  # 8 countries
             sel = np.flatnonzero(ncountry == code)
@@ -575,7 +601,7 @@ def build_address_book(
             ranks = np.arange(1, pool.size + 1, dtype=float)
             p = ranks**-0.8 if what == "business" else np.ones(pool.size)
             pick = r.choice(pool.size, size=sel.size, p=p / p.sum())
-            number[sel] = pool[pick]
+            number[sel] = pool_offset[code, what] + pick
             if what == "business":
                 label[sel] = BUSINESS_LABELS[pick % BUSINESS_LABELS.size]
             else:
@@ -585,67 +611,106 @@ def build_address_book(
                     label[sel] = first[donor_f[r.integers(0, donor_f.size, sel.size)]]
                 else:
                     label[sel] = "Unknown"
-        frames.append(
-            pd.DataFrame(
-                {
-                    "owner_person_id": own,
-                    "entry_label": label,
-                    "number": number,
-                    "number_country": ncountry,
-                    "contact_person_id": pd.array([pd.NA] * own.size, dtype="Int64"),
-                    "contact_kind": what,
-                }
-            )
-        )
-    frames.append(_service_entries(country, params))
-    frame = pd.concat(frames, ignore_index=True)
-    frame["contact_person_id"] = frame["contact_person_id"].astype("Int64")
+        keep = number >= 0
+        parts["owner"].append(own[keep])
+        parts["label"].append(label[keep])
+        parts["number"].append(number[keep])
+        parts["contact"].append(np.full(int(keep.sum()), -1, np.int64))
+        kind_code = CONTACT_KINDS.index(what)
+        parts["kind"].append(np.full(int(keep.sum()), kind_code, np.int8))
+    s_owner, s_label, s_codes, s_country = _service_entries(country, params)
+    parts["owner"].append(s_owner)
+    parts["label"].append(s_label)
+    parts["number"].append(offset + np.arange(s_codes.size, dtype=np.int64))
+    parts["contact"].append(np.full(s_owner.size, -1, np.int64))
+    parts["kind"].append(np.full(s_owner.size, CONTACT_KINDS.index("business"), np.int8))
+    table_numbers.append(s_codes)
+    table_country.append(s_country)
+    numbers = np.concatenate(table_numbers)
+    number_country = np.concatenate(table_country)
+    entry = {key: np.concatenate(value) for key, value in parts.items()}
+    del parts, table_numbers, table_country
 
     # --- duplicates: some entries saved twice
     r = stream(params.seed, "addressbook:writing")
-    dup = frame[r.random(len(frame)) < params.duplicate_entry_share]
-    if len(dup):
-        dup = dup.copy()
-        dup["entry_label"] = dup["entry_label"].astype(str) + np.where(
-            r.random(len(dup)) < 0.5, " 2", " (old)"
-        )
-    frame = pd.concat([frame, dup], ignore_index=True)
-    frame = frame.sort_values("owner_person_id", kind="stable", ignore_index=True)
+    dup = np.flatnonzero(r.random(entry["owner"].size) < params.duplicate_entry_share)
+    if dup.size:
+        suffix = np.where(r.random(dup.size) < 0.5, " 2", " (old)")
+        dup_label = entry["label"][dup].astype(str).astype(object) + suffix.astype(object)
+        for key in entry:
+            extra = dup_label if key == "label" else entry[key][dup]
+            entry[key] = np.concatenate([entry[key], extra])
+    order = np.argsort(entry["owner"], kind="stable")
+    entry = {key: value[order] for key, value in entry.items()}
+    del order
 
     # --- how each number is typed
-    owner_country = country[frame["owner_person_id"].to_numpy()]
-    domestic = frame["number_country"].to_numpy(dtype=object) == owner_country
+    owner_country = country[entry["owner"]]
+    m = owner_country.size
+    domestic = number_country[entry["number"]] == owner_country
     style = np.where(
         domestic,
-        _pick(r, DOMESTIC_STYLE_WEIGHTS, len(frame)),
-        _pick(r, FOREIGN_STYLE_WEIGHTS, len(frame)),
+        _pick(r, DOMESTIC_STYLE_WEIGHTS, m),
+        _pick(r, FOREIGN_STYLE_WEIGHTS, m),
     ).astype(object)
-    typo = r.random(len(frame)) < params.typo_share
+    typo = r.random(m) < params.typo_share
     style[typo] = np.where(
         r.random(int(typo.sum())) < 0.5, "typo_dropped_digit", "typo_doubled_digit"
     )
-    service = ~frame["number"].str.startswith("+").to_numpy(dtype=bool)
-    style[service] = "as_is"
-    raw = _write_distinct(frame["number"], frame["number_country"], style)
-    e164, reason = normalise_entries(raw, pd.Series(owner_country))
+    is_service = ~pd.Series(numbers).str.startswith("+").to_numpy(dtype=bool)
+    style[is_service[entry["number"]]] = "as_is"
+    raw_texts, raw_id = _write_distinct(entry["number"], numbers, number_country, style)
+    del style, domestic, typo
+    e164, reason_codes, reasons = _normalise_ids(raw_texts, raw_id, owner_country)
 
-    reasons = sorted(set(pd.unique(reason)) - {"ok"})
-    out = pd.DataFrame(
+    contact = entry["contact"]
+    return pd.DataFrame(
         {
-            "owner_person_id": frame["owner_person_id"].astype(np.int64),
-            "entry_label": frame["entry_label"].astype("string"),
-            "entry_raw": raw.astype("string"),
-            "contact_person_id": frame["contact_person_id"].astype("Int64"),
-            "contact_kind": pd.Categorical(frame["contact_kind"], categories=list(CONTACT_KINDS)),
+            "owner_person_id": entry["owner"].astype(np.int64),
+            "entry_label": pd.array(entry["label"], dtype="string"),
+            "entry_raw": pd.array(raw_texts, dtype="string").take(raw_id),
+            "contact_person_id": pd.arrays.IntegerArray(
+                np.where(contact < 0, 0, contact), contact < 0
+            ),
+            "contact_kind": pd.Categorical.from_codes(
+                entry["kind"], categories=list(CONTACT_KINDS)
+            ),
             "entry_e164": e164,
-            "normalise_reason": pd.Categorical(reason, categories=["ok", *reasons]),
+            "normalise_reason": pd.Categorical.from_codes(reason_codes, categories=reasons),
         }
     )
-    return out
 
 
-def _service_entries(country: np.ndarray, params: SocialParams) -> pd.DataFrame:
-    """Short codes (voicemail, balance, emergency) saved in books: ``business`` entries."""
+def _normalise_ids(raw_texts: np.ndarray, raw_id: np.ndarray, region: np.ndarray):
+    """Normalise entries given as ids into ``raw_texts`` with a default region each.
+
+    Returns ``(e164, reason_codes, reasons)``: a string array per entry, and codes into
+    ``reasons`` (``"ok"`` first, then the failure reasons sorted).
+    """
+    r_codes, r_uniques = pd.factorize(region)
+    width = max(len(r_uniques), 1)
+    key = raw_id.astype(np.int64) * width + r_codes
+    uniq, inverse = np.unique(key, return_inverse=True)
+    texts, regions, call = normalisation_calls(
+        pd.Series(raw_texts[uniq // width]),
+        pd.Series(np.asarray(r_uniques, dtype=object)[uniq % width]),
+    )
+    results = [normalise(str(t), str(g)) for t, g in zip(texts, regions, strict=True)]
+    e164_u = np.array([x[0] for x in results], dtype=object)
+    reason_u = np.array([x[1] for x in results], dtype=object)
+    reasons = ["ok", *sorted(set(reason_u.tolist()) - {"ok"})]
+    code_u = pd.Categorical(reason_u, categories=reasons).codes.astype(np.int8)
+    per_key = call.ravel()
+    pick = per_key[inverse.ravel()]
+    e164 = pd.array(e164_u, dtype="string").take(pick)
+    return e164, code_u[pick], reasons
+
+
+def _service_entries(country: np.ndarray, params: SocialParams):
+    """Short codes (voicemail, balance, emergency) saved in books: ``business`` entries.
+
+    Returns ``(owner, label, code, code_country)`` arrays, one per entry.
+    """
     r = stream(params.seed, "addressbook:service")
     n = country.size
     k = r.poisson(params.service_codes_per_book, n)
@@ -657,30 +722,27 @@ def _service_entries(country: np.ndarray, params: SocialParams) -> pd.DataFrame:
         sel = np.flatnonzero(country[own] == c)
         label[sel] = np.array([o[0] for o in options], dtype=object)[pick[sel]]
         code[sel] = np.array([o[1] for o in options], dtype=object)[pick[sel]]
-    return pd.DataFrame(
-        {
-            "owner_person_id": own,
-            "entry_label": label,
-            "number": code,
-            "number_country": country[own],
-            "contact_person_id": pd.array([pd.NA] * own.size, dtype="Int64"),
-            "contact_kind": "business",
-        }
-    )
+    return own, label, code, country[own]
 
 
-def _write_distinct(number: pd.Series, number_country: pd.Series, style: np.ndarray) -> pd.Series:
-    """:func:`write_numbers` on each distinct (number, style) once, mapped back."""
-    n_codes, n_uniques = pd.factorize(np.asarray(number, dtype=object))
+def _write_distinct(
+    number_id: np.ndarray, numbers: np.ndarray, number_country: np.ndarray, style: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`write_numbers` on each distinct (number, style) once.
+
+    Returns ``(texts, ids)``: the distinct writings and, per entry, its index.
+    """
     s_codes, s_uniques = pd.factorize(np.asarray(style, dtype=object))
-    key = n_codes.astype(np.int64) * len(s_uniques) + s_codes
-    uniq, first_idx, inverse = np.unique(key, return_index=True, return_inverse=True)
+    width = max(len(s_uniques), 1)
+    key = number_id.astype(np.int64) * width + s_codes
+    uniq, inverse = np.unique(key, return_inverse=True)
+    num = uniq // width
     written = write_numbers(
-        pd.Series(n_uniques[uniq // len(s_uniques)]),
-        np.asarray(number_country, dtype=object)[first_idx],
-        s_uniques[uniq % len(s_uniques)],
+        pd.Series(numbers[num]),
+        number_country[num],
+        np.asarray(s_uniques, dtype=object)[uniq % width],
     ).to_numpy(dtype=object)
-    return pd.Series(written[inverse], dtype=object)
+    return written, inverse.ravel()
 
 
 def normalisation_summary(book: pd.DataFrame) -> pd.DataFrame:

@@ -930,6 +930,19 @@ def _finish_keys(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # 4. Matching
 # --------------------------------------------------------------------------------------
+def hash_prefix64(hex_digests: pd.Series | np.ndarray) -> np.ndarray:
+    """First 64 bits of each SHA-256 hex digest, as unsigned integers (vectorised).
+
+    >>> int(hash_prefix64(np.array(["00000000000000ff" + "0" * 48]))[0])
+    255
+    """
+    values = np.asarray(hex_digests, dtype=object)
+    if values.size == 0:
+        return np.empty(0, dtype=np.uint64)
+    heads = "".join(v[:16] for v in values.tolist())
+    return np.frombuffer(bytes.fromhex(heads), dtype=">u8").astype(np.uint64)
+
+
 def match_customers(customer_keys: pd.DataFrame, facebook_keys: pd.DataFrame) -> pd.DataFrame:
     """Join uploaded hashes to Facebook's keys (one hash join for every source).
 
@@ -943,7 +956,16 @@ def match_customers(customer_keys: pd.DataFrame, facebook_keys: pd.DataFrame) ->
     uploaded = customer_keys.loc[
         customer_keys["key_sha256"].notna(), ["customer_id", "business_id", "key_sha256"]
     ]
-    matches = uploaded.merge(facebook_keys, on="key_sha256", how="inner", validate="many_to_many")
+    # join on the first 64 bits of the digest (integers join fast), then confirm in full
+    left = uploaded.assign(h64=hash_prefix64(uploaded["key_sha256"]))
+    right = facebook_keys.assign(h64=hash_prefix64(facebook_keys["key_sha256"]))
+    matches = left.merge(
+        right, on="h64", how="inner", suffixes=("", "_fb"), validate="many_to_many"
+    )
+    matches = matches[
+        matches["key_sha256"].to_numpy(dtype=object)
+        == matches["key_sha256_fb"].to_numpy(dtype=object)
+    ]
     matches = matches.drop_duplicates(["customer_id", "person_id", "source", "owner_person_id"])
     return matches[
         ["customer_id", "business_id", "person_id", "source", "owner_person_id"]

@@ -66,7 +66,8 @@ def load_edge_list(path: str | Path) -> pd.DataFrame:
     Parameters
     ----------
     path : str or pathlib.Path
-        The text file (UTF-8). Blank lines and lines starting with ``#`` are skipped.
+        The text file (UTF-8). Blank lines are skipped; ``#`` starts a comment that
+        runs to the end of the line.
 
     Returns
     -------
@@ -88,10 +89,86 @@ def load_edge_list(path: str | Path) -> pd.DataFrame:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise EdgeListError(path, text_line(path, exc.start), "not UTF-8 text") from None
+    edges = _parse_fast(text)
+    if edges is None:  # something is wrong: find the first problem line by line
+        edges = _parse_exact(text, path)
+    return edges
+
+
+_CANONICAL_INT = r"-?(0|[1-9][0-9]{0,17})"
+
+
+def _labels_frame(a, b) -> pd.DataFrame:
+    """Edge frame with int64 labels when every label is a canonical integer, else strings.
+
+    "007" and "7" are different labels, so only canonical integers become numbers.
+    """
+    n = len(a)
+    both = pd.Series(
+        np.concatenate([np.asarray(a, dtype=object), np.asarray(b, dtype=object)]),
+        dtype="string[pyarrow]",
+    )
+    if bool(both.str.fullmatch(_CANONICAL_INT).all()):
+        ints = both.astype("int64").to_numpy()
+        return pd.DataFrame({"node_a": ints[:n], "node_b": ints[n:]})
+    return pd.DataFrame(
+        {
+            "node_a": pd.array(both[:n].to_numpy(dtype=object), dtype="string"),
+            "node_b": pd.array(both[n:].to_numpy(dtype=object), dtype="string"),
+        }
+    )
+
+
+def _pair_key(a, b) -> np.ndarray:
+    """One int64 per undirected pair (the same for ``a b`` and ``b a``)."""
+    n = len(a)
+    codes, labels = pd.factorize(pd.concat([pd.Series(a), pd.Series(b)], ignore_index=True))
+    ca, cb = codes[:n].astype(np.int64), codes[n:].astype(np.int64)
+    return np.minimum(ca, cb) * max(len(labels), 1) + np.maximum(ca, cb)
+
+
+def _parse_fast(text: str) -> pd.DataFrame | None:
+    """Parse with pandas' C reader; None if anything looks wrong (or no edges).
+
+    The fast path for valid files; any doubt hands over to :func:`_parse_exact`,
+    which finds and names the problem.
+    """
+    import io
+
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=r"\s+",
+            comment="#",
+            header=None,
+            names=[0, 1, 2],
+            dtype="string[pyarrow]",
+            skip_blank_lines=True,
+            engine="c",
+            keep_default_na=False,
+            na_values=[],
+            quoting=3,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    if frame.empty:
+        return None
+    missing = frame.isna() | (frame == "")
+    if not missing[2].all() or missing[0].any() or missing[1].any():
+        return None
+    if (frame[0] == frame[1]).any():
+        return None
+    key = np.sort(_pair_key(frame[0], frame[1]))
+    if (key[1:] == key[:-1]).any():
+        return None
+    return _labels_frame(frame[0].to_numpy(dtype=object), frame[1].to_numpy(dtype=object))
+
+
+def _parse_exact(text: str, path: Path) -> pd.DataFrame:
+    """Line-by-line parse that names the first bad line (slow, for diagnostics)."""
     lines = text.splitlines()
-    stripped = [ln.strip() for ln in lines]
-    keep = np.array([bool(s) and not s.startswith("#") for s in stripped], dtype=bool)
-    line_no = np.flatnonzero(keep) + 1
+    stripped = [ln.split("#", 1)[0].strip() for ln in lines]
+    line_no = np.flatnonzero(np.fromiter((bool(x) for x in stripped), bool, len(stripped))) + 1
     tokens = [stripped[i - 1].split() for i in line_no]
     if not tokens:
         raise EdgeListError(path, None, "no edges: the file is empty or holds only comments")
@@ -105,7 +182,7 @@ def load_edge_list(path: str | Path) -> pd.DataFrame:
             (
                 int(line_no[i]),
                 f"expected two node labels separated by whitespace, found {int(widths[i])} "
-                f"field(s) in {stripped[line_no[i] - 1]!r}",
+                f"field(s) in {lines[line_no[i] - 1].strip()!r}",
             )
         )
     good = np.flatnonzero(widths == 2)
@@ -118,10 +195,7 @@ def load_edge_list(path: str | Path) -> pd.DataFrame:
         problems.append(
             (int(good_line[i]), f"self-loop {a[i]!r} -> {b[i]!r} (a node tied to itself)")
         )
-    labels = pd.Index(np.concatenate([a, b])).unique()
-    codes = labels.get_indexer(np.concatenate([a, b]))
-    ca, cb = codes[: a.size], codes[a.size :]
-    key = np.minimum(ca, cb).astype(np.int64) * labels.size + np.maximum(ca, cb)
+    key = _pair_key(a, b)
     key[a == b] = -1 - np.arange(int((a == b).sum()))  # self-loops are reported as such
     order = np.argsort(key, kind="stable")
     dup_sorted = np.flatnonzero(key[order][1:] == key[order][:-1]) + 1
@@ -139,12 +213,7 @@ def load_edge_list(path: str | Path) -> pd.DataFrame:
     if problems:
         line, problem = min(problems)
         raise EdgeListError(path, line, problem)
-    as_int = pd.Series(labels.astype(str)).str.fullmatch(r"[+-]?\d{1,18}").all()
-    if as_int:
-        return pd.DataFrame({"node_a": a.astype(np.int64), "node_b": b.astype(np.int64)})
-    return pd.DataFrame(
-        {"node_a": pd.array(a, dtype="string"), "node_b": pd.array(b, dtype="string")}
-    )
+    return _labels_frame(a, b)
 
 
 def text_line(path: Path, byte_offset: int) -> int:

@@ -564,7 +564,9 @@ def compute_links(
     people : pandas.DataFrame
     scenario : Scenario
     social : SocialWorld, optional
-        Needed for address-book inference; without it mechanism 3 links nobody.
+        Needed for address-book inference; without it mechanism 3 links nobody. With the
+        scenario's address-book switch on, the WhatsApp-held books of owners whose address
+        book may be used for suggestions or ads join Facebook's uploaded books.
     params : LinkingParams, optional
     seed : int, optional
         Seed of the scenario's per-person opt-out draws (``uptake`` mode).
@@ -583,7 +585,11 @@ def compute_links(
     if social is None:
         inferred = None
     elif scenario.address_books or inferred is None:
-        extra = f["address_book"] if scenario.address_books else None
+        # "filling in" numbers serves suggestions and ads: only WhatsApp-held books that
+        # may be used for those purposes feed it (the owner's purpose limits bind)
+        book_ok = cube[:, FIELDS.index("address_book")]
+        profiling = book_ok[:, PURPOSES.index("suggestions")] | book_ok[:, PURPOSES.index("ads")]
+        extra = profiling if scenario.address_books else None
         inferred = infer_numbers(people, social, params, extra_uploaders=extra)
     if inferred is not None:
         pairs["address_book"] = address_book_links(people, inferred, f["phone_number"])

@@ -121,8 +121,22 @@ def apply_dtypes(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out
 
 
+#: Modules that declare output tables; importing them registers their tables.
+TABLE_MODULES = ("social", "addressbook", "linking", "suggest", "exposure", "ads", "findings")
+
+
+def all_tables() -> dict[str, Table]:
+    """Every documented table of the package (imports the modules that declare them)."""
+    import importlib
+
+    for name in TABLE_MODULES:
+        importlib.import_module(f"analysis.{name}")
+    return TABLES
+
+
 def data_dictionary_markdown() -> str:
-    """The data dictionary as Markdown, one section per table."""
+    """The data dictionary as Markdown, one section per table, for every table of the package."""
+    all_tables()
     lines = [
         "# Data dictionary",
         "",

@@ -268,3 +268,22 @@ def test_run_seeds_and_summary():
     assert ads[("all_leave", "any", "not_linked")] == 1.0
     assert ads[("all_partial_opt_out", "any", "ads")] < ads[("no_opt_out", "any", "ads")]
     assert len(res["curve"]) == 3 * 31
+
+
+def test_address_book_switch_adds_uploaders(world):
+    people, social = world
+    if social is None:
+        pytest.skip("social world unavailable")
+    off = compute_links(people, SCEN["no_opt_out"], social)
+    on = compute_links(people, SCEN["no_opt_out"].replace(address_books=True), social)
+    assert len(on.inferred) >= len(off.inferred)
+    assert len(on.pairs["address_book"]) >= len(off.pairs["address_book"])
+    # opted-out owners' books may not feed "filling in" (it serves suggestions and ads)
+    part_on = compute_links(people, SCEN["all_partial_opt_out"].replace(address_books=True), social)
+    part_off = compute_links(people, SCEN["all_partial_opt_out"], social)
+    new = people["consent_state"].astype(str).to_numpy() == "new_user_no_choice"
+    extra = len(part_on.inferred) - len(part_off.inferred)
+    assert 0 <= extra <= len(on.inferred) - len(off.inferred) + int(new.sum())
+    t_part = link_table(people, part_on.scenario, social, links=part_on)
+    t_full = link_table(people, on.scenario, social, links=on)
+    assert t_part["is_usable_for_ads"].sum() <= t_full["is_usable_for_ads"].sum()
