@@ -93,6 +93,13 @@ def caption_figures(nb: nbformat.NotebookNode) -> int:
     return done
 
 
+def saved_figures(nb: nbformat.NotebookNode) -> list[str]:
+    """Slugs of the figures a (executed) notebook saved, in order."""
+    return [m.group(1) for cell in nb.cells if cell.cell_type == "code"
+            for out in cell.get("outputs", [])
+            if (m := SAVED.match(str(out.get("data", {}).get("text/plain", ""))))]
+
+
 def render_report(executed: list[Path], target: Path) -> Path:
     """Render executed notebooks into one self-contained HTML page at ``target``."""
     exporter = _exporter()

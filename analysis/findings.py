@@ -84,6 +84,11 @@ METRICS: dict[str, tuple[str, str]] = {
     ),
     "ad_match_share": ("customer-list entries matched with WhatsApp's numbers", "share"),
     "ad_extra_match_share": ("extra customer-list entries matched thanks to WhatsApp", "share"),
+    "ad_extra_match_numbers_only_share": (
+        "extra customer-list entries matched thanks to WhatsApp, if Facebook matched only on "
+        "the numbers users gave it",
+        "share",
+    ),
 }
 
 #: The headlines charted in the sensitivity and convergence checks: (metric, scenario) -> label.
@@ -94,6 +99,7 @@ HEADLINES: dict[tuple[str, str], str] = {
     ("whatsapp_only_suggestion_share", "mix_2016"): "Suggestions only from WhatsApp, 2016 mix",
     ("opted_out_exposed_share", "mix_2016"): "Opted out or left, still exposed, 2016 mix",
     ("ad_extra_match_share", "mix_2016"): "Extra ad matches from WhatsApp, 2016 mix",
+    ("ad_extra_match_numbers_only_share", "mix_2016"): "Extra ad matches, numbers-only Facebook",
 }
 
 #: Unknown parameters explored by :func:`sensitivity`: name -> where it lives.
@@ -158,7 +164,7 @@ class FindingsParams(Params):
         confidence="n/a",
     )
     sensitivity_seed_count: int = param(
-        3,
+        2,
         kind="int",
         low=2,
         high=1_000,
@@ -168,7 +174,7 @@ class FindingsParams(Params):
         confidence="n/a",
     )
     sensitivity_n_people: int = param(
-        1_000,
+        500,
         kind="int",
         low=50,
         high=5_000_000,
@@ -356,7 +362,11 @@ def headline_metrics(
         ap = ads.AdsParams(n_businesses=n_businesses or fp.n_businesses)
         res_ads = ads.run_scenarios(people, sw, ap, seed=seed, scenarios={MIX: scen[MIX]})
         o = ads.overall_rates({"model": res_ads}).iloc[0]
+        numbers_only = ap.replace(match_emails=False, shadow_contacts_usable=False)
+        res_min = ads.run_scenarios(people, sw, numbers_only, seed=seed, scenarios={MIX: scen[MIX]})
+        o_min = ads.overall_rates({"model": res_min}).iloc[0]
         rows += [
+            ("ad_extra_match_numbers_only_share", MIX, float(o_min["extra_match_share"])),
             ("ad_match_without_whatsapp_share", MIX, float(o["match_without_whatsapp_share"])),
             ("ad_match_share", MIX, float(o["match_share"])),
             ("ad_extra_match_share", MIX, float(o["extra_match_share"])),
@@ -520,6 +530,7 @@ SENTENCE_NUMBERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("ad_match_without_whatsapp_share", MIX),
         ("ad_match_share", MIX),
         ("ad_extra_match_share", MIX),
+        ("ad_extra_match_numbers_only_share", MIX),
     ),
     "exposure": (("opted_out_exposed_share", MIX),),
 }
@@ -573,7 +584,10 @@ def _sentence(key: str, s: pd.DataFrame) -> str:
             f"{_iv(s, 'ad_match_without_whatsapp_share', MIX)} of list entries to an account "
             "without WhatsApp's numbers, and "
             f"{_iv(s, 'ad_match_share', MIX)} with them: WhatsApp's numbers added "
-            f"{_iv(s, 'ad_extra_match_share', MIX)} of entries."
+            f"{_iv(s, 'ad_extra_match_share', MIX)} of entries, because Facebook already "
+            "matched on account emails and on numbers from other users' uploaded contacts. "
+            "Had Facebook matched only on the numbers users gave it, WhatsApp's numbers would "
+            f"have added {_iv(s, 'ad_extra_match_numbers_only_share', MIX)} of entries."
         )
     if key == "exposure":
         return (
@@ -647,7 +661,7 @@ def findings_table(summary: pd.DataFrame, *, n_people: int | None = None) -> pd.
             )
     out = pd.DataFrame(rows)
     for c in ("mean", "low", "high"):
-        out[c] = out.get(c, np.nan)
+        out[c] = out.get(c, pd.Series(np.nan, index=out.index)).astype(float).round(6)
     out["seed_count"] = out.get("seed_count", np.nan)
     out["seed_count"] = out["seed_count"].astype("Int64")
     return out[
@@ -899,9 +913,17 @@ CONCLUSIONS: tuple[Conclusion, ...] = (
     ),
     Conclusion(
         "ads_gain_small",
-        "WhatsApp's numbers added at most {at_most} of customer-list entries to ad matching",
+        "when Facebook already matched on emails and uploaded contacts, WhatsApp's numbers "
+        "added at most {at_most} of customer-list entries to ad matching",
         ("ad_extra_match_share", MIX),
         at_most=0.05,
+    ),
+    Conclusion(
+        "ads_gain_numbers_only",
+        "had Facebook matched only on the numbers users gave it, WhatsApp's numbers would have "
+        "added at least {at_least} of customer-list entries to ad matching",
+        ("ad_extra_match_numbers_only_share", MIX),
+        at_least=0.05,
     ),
 )
 
@@ -982,6 +1004,35 @@ def check_conclusions(
             }
         )
     return pd.DataFrame(rows)
+
+
+def headline_conclusions(
+    summary: pd.DataFrame, conclusions: Sequence[Conclusion] = CONCLUSIONS
+) -> list[str]:
+    """State, for one headline run, whether each conclusion holds (with the checked value).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`summarise` output at the default parameters.
+
+    Returns
+    -------
+    list of str
+        One plain-words line per conclusion whose metrics are present.
+    """
+    frame = summary.assign(parameter="defaults", value=0.0)
+    out = []
+    for c in conclusions:
+        v = _run_values(frame, c).dropna(subset=["checked"])
+        if v.empty:
+            continue
+        x = float(v["checked"].iloc[0])
+        ok = (c.at_least is None or x >= c.at_least) and (c.at_most is None or x <= c.at_most)
+        claim = c.render_claim()
+        verdict = "Yes" if ok else "No"
+        out.append(f"{verdict}: {claim} (here {fmt_share(x)}).")
+    return out
 
 
 def _fmt_value(parameter: str, value: Any) -> str:
@@ -1086,7 +1137,8 @@ def convergence_check(
                 "difference": float(d["mean"] - b["mean"]),
                 "is_within": within,
                 "statement": f"{label}: {fmt_share(d['mean'])} with {default_size:,} people, "
-                f"against {fmt_interval(b['mean'], b['low'], b['high'])} with {big:,} people"
+                f"against {fmt_interval(b['mean'], b['low'], b['high'])} with {big:,} people, "
+                f"a difference of {100 * abs(d['mean'] - b['mean']):.1f} percentage points"
                 + (" (inside the interval)." if within else " (outside the interval)."),
             }
         )

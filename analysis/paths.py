@@ -33,6 +33,8 @@ ROOT = _find_root()
 DATA_DIR = ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
 """Sourced reference tables (CSV). Read by code, never written by it."""
+SCENARIOS_DIR = DATA_DIR / "scenarios"
+"""Opt-out scenarios as TOML (the built-in ones; researchers add their own)."""
 NOTEBOOKS_DIR = ROOT / "notebooks"
 CONFIG_DIR = ROOT / "config"
 DATA_DICTIONARY = DATA_DIR / "DATA_DICTIONARY.md"

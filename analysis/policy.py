@@ -74,7 +74,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from analysis.paths import DATA_DIR, REFERENCE_DIR
+from analysis.paths import REFERENCE_DIR, SCENARIOS_DIR
 from analysis.population import CONSENT_STATES, OPT_OUT_WINDOW_DAYS
 from analysis.reference import known_country_codes
 
@@ -117,7 +117,6 @@ CONSENT_MODES: tuple[str, ...] = (
 _STAYERS = ("kept_default", "unticked_before_agreeing", "opted_out_in_window")
 #: Data location of the declarative table and the built-in scenarios.
 FLOW_TABLE_PATH = REFERENCE_DIR / "policy_flows.csv"
-SCENARIOS_DIR = DATA_DIR / "scenarios"
 
 
 class ScenarioError(ValueError):

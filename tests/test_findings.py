@@ -330,3 +330,20 @@ def test_charts_return_figure_and_data(summary):
     )
     assert set(data["n_people"]) == {300, 600}
     plt.close(fig)
+
+
+def test_headline_conclusions_render_verdicts(summary):
+    lines = f.headline_conclusions(summary)
+    assert lines and all(t.startswith(("Yes: ", "No: ")) for t in lines)
+    s = _hand_sens()[lambda d: d["parameter"] == "address_books"][lambda d: d["value"] == 1.0]
+    concl = (
+        f.Conclusion(
+            "keeps",
+            "keeps at least {at_least}",
+            ("linked_share", "all_partial_opt_out"),
+            relative_to=("linked_share", "no_opt_out"),
+            at_least=0.99,
+        ),
+    )
+    assert f.headline_conclusions(s, concl) == ["No: keeps at least 99% (here 99%)."]
+    assert f.headline_conclusions(s, ()) == []

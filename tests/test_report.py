@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.build import caption_figures, render_report
+from analysis.build import caption_figures, render_report, saved_figures
 from analysis.notebooks import notebook_paths
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -72,3 +72,13 @@ def test_browser_renders_every_figure_without_console_errors(report):
     assert len(sizes) == saved_figure_count()
     assert all(w > 0 and h > 0 and alt for w, h, alt in sizes)
     assert "Generate the synthetic population" in text
+
+
+def test_readme_lists_every_notebook_and_figure():
+    from analysis.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    for path in notebook_paths():
+        assert path.stem in readme, f"README does not list {path.name}"
+        for slug in saved_figures(nbformat.read(path, as_version=4)):
+            assert f"`{slug}`" in readme, f"README does not list figure {slug} of {path.name}"
