@@ -136,7 +136,7 @@ class AdsParams(Params):
         plausible=(0.3, 1.5),
         description="Spread (sigma of the logarithm) of customer-list sizes.",
     )
-    country_weights: dict = param(  # noqa: RUF009 (param copies mappings)
+    country_weights: dict = param(
         {c: 1.0 for c in COUNTRIES},
         kind="weights",
         choices=COUNTRIES,
@@ -158,7 +158,7 @@ class AdsParams(Params):
         description="Share of customer phone numbers written with one typo "
         "(a digit dropped, doubled, replaced or swapped).",
     )
-    phone_style_weights: dict = param(  # noqa: RUF009
+    phone_style_weights: dict = param(
         {
             "e164": 0.1,
             "international": 0.15,

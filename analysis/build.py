@@ -36,7 +36,8 @@ section.notebook { border-top: 3px solid #0072B2; margin-top: 3rem; padding-top:
 pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.85rem; }
 .jp-InputArea pre, .input_area pre { background: #f7f7f7; padding: 0.5rem; border-radius: 4px;
       overflow-x: auto; }
-.jp-OutputArea pre, .output_text pre { background: #fff; padding: 0.25rem 0.5rem; overflow-x: auto; }
+.jp-OutputArea pre, .output_text pre { background: #fff; padding: 0.25rem 0.5rem;
+      overflow-x: auto; }
 .jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
 img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.85rem; color: #555; }
@@ -64,40 +65,41 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-SAVED = re.compile(r"^Saved figure '([a-z0-9-]+)' \(png, csv, txt\): (.+)$", re.S)
+def _caption(output: nbformat.NotebookNode) -> str | None:
+    return output.get("metadata", {}).get("image/png", {}).get("alt")
 
 
 def caption_figures(nb: nbformat.NotebookNode) -> int:
     """Turn each saved chart's image output into a ``<figure>`` with alt text and caption.
 
-    A cell that called :func:`analysis.figures.save_figure` shows a line
-    "Saved figure 'slug' (png, csv, txt): caption"; the caption becomes the image's alt
-    text and visible caption. Returns how many images were captioned.
+    :func:`analysis.figures.save_figure` shows the saved PNG with its caption in the
+    output's metadata; that caption becomes the image's alt text and visible caption.
+    Returns how many images were captioned.
     """
     done = 0
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        captions = [m.group(2).strip() for out in cell.get("outputs", [])
-                    if (m := SAVED.match(str(out.get("data", {}).get("text/plain", ""))))]
-        if not captions:
-            continue
-        caption = html.escape(captions[0])
-        for out in cell.outputs:
-            png = out.get("data", {}).get("image/png")
-            if png:
-                out["data"] = {"text/html": (
-                    f'<figure><img alt="{caption}" src="data:image/png;base64,{png.strip()}">'
-                    f"<figcaption>{caption}</figcaption></figure>")}
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            png, caption = out.get("data", {}).get("image/png"), _caption(out)
+            if png and caption:
+                text = html.escape(caption)
+                out["data"] = {
+                    "text/html": (
+                        f'<figure><img alt="{text}" src="data:image/png;base64,{png.strip()}">'
+                        f"<figcaption>{text}</figcaption></figure>"
+                    )
+                }
                 done += 1
     return done
 
 
 def saved_figures(nb: nbformat.NotebookNode) -> list[str]:
-    """Slugs of the figures a (executed) notebook saved, in order."""
-    return [m.group(1) for cell in nb.cells if cell.cell_type == "code"
-            for out in cell.get("outputs", [])
-            if (m := SAVED.match(str(out.get("data", {}).get("text/plain", ""))))]
+    """Slugs of the figures an executed notebook saved, in order (from its source)."""
+    return [
+        m.group(1)
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for m in re.finditer(r"""save_figure\([^"']*["']([a-z0-9-]+)["']""", cell.source)
+    ]
 
 
 def render_report(executed: list[Path], target: Path) -> Path:
@@ -117,8 +119,8 @@ def render_report(executed: list[Path], target: Path) -> Path:
             f"{body}</section>"
         )
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>WhatsApp -> Facebook 2016: privacy-impact report</title>"
         f"<style>{CSS}</style></head><body>"
         "<nav><strong>Contents</strong><ol>" + "".join(toc) + "</ol></nav>"
@@ -129,7 +131,9 @@ def render_report(executed: list[Path], target: Path) -> Path:
         + "</main></body></html>\n"
     )
     if re.search(r"""(src|href)=["']https?://""", page):
-        raise RuntimeError("the report would fetch a resource from the web; it must be self-contained")
+        raise RuntimeError(
+            "the report would fetch a resource from the web; it must be self-contained"
+        )
     return atomic_write_text(target, page)
 
 

@@ -907,3 +907,483 @@ def interval_over_seeds(
             "seed_count": g.size(),
         }
     ).reset_index()
+
+
+# --------------------------------------------------------------------------------------
+# tables and charts for the notebooks
+# --------------------------------------------------------------------------------------
+def scenario_label(scenario: Scenario) -> str:
+    """Short human label of a scenario for charts: its title, noting address books.
+
+    A copy of a built-in scenario with the ``address_books`` switch turned on keeps the
+    built-in title, so the switch is added to the label to keep the two apart.
+
+    >>> from analysis.policy import builtin_scenarios
+    >>> mix = builtin_scenarios()["mix_2016"]
+    >>> scenario_label(mix)
+    'The 2016 mix'
+    >>> scenario_label(mix.replace(name="mix_books", address_books=True))
+    'The 2016 mix, with address books'
+    """
+    label = scenario.title or scenario.name
+    if scenario.address_books and "address book" not in label.lower():
+        label += ", with address books"
+    return label
+
+
+def _labels(names: Sequence[str], scenarios: Mapping[str, Scenario]) -> list[str]:
+    missing = [n for n in names if n not in scenarios]
+    if missing:
+        raise KeyError(f"scenario(s) {missing} not in scenarios; known: {sorted(scenarios)}")
+    return [scenario_label(scenarios[n]) for n in names]
+
+
+def _legend_below(ax, ncols: int, offset: float = -0.14) -> None:
+    ax.legend(frameon=False, ncols=ncols, loc="upper left", bbox_to_anchor=(0, offset))
+
+
+def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario]):
+    """Bars of the WhatsApp-only share of suggestions and of members shown one, per scenario.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The ``suggestion_scenarios`` table of :func:`compare_scenarios`.
+    scenarios : mapping of str to Scenario
+        The scenarios compared, for their chart labels (:func:`scenario_label`).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``scenario``, ``scenario_title``, ``whatsapp_only_share``,
+        ``members_with_whatsapp_only_share`` (0-1), one row per scenario.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    data = summary[["scenario", "whatsapp_only_share", "members_with_whatsapp_only_share"]].copy()
+    data.insert(1, "scenario_title", _labels(data["scenario"].tolist(), scenarios))
+    data = data.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.8))
+    y = np.arange(len(data))
+    ax.barh(
+        y - 0.2,
+        data["whatsapp_only_share"],
+        height=0.4,
+        color=PALETTE[0],
+        label="share of friend suggestions",
+    )
+    ax.barh(
+        y + 0.2,
+        data["members_with_whatsapp_only_share"],
+        height=0.4,
+        color=PALETTE[1],
+        label="share of Facebook members shown at least one",
+    )
+    ax.set_yticks(y, data["scenario_title"])
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Share that exists only because of WhatsApp data")
+    ax.set_title("Friend suggestions that exist only because of WhatsApp data", loc="left")
+    _legend_below(ax, 2, -0.1)
+    return fig, data
+
+
+def sensitive_table(sens: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:
+    """Wide table of :func:`sensitive_counts`: one row per kind, one column per kept scenario.
+
+    Parameters
+    ----------
+    sens : pandas.DataFrame
+        Output of :func:`sensitive_counts`.
+    keep : sequence of str
+        Scenario names, in column order.
+    """
+    missing = [k for k in keep if k not in set(sens["scenario"])]
+    if missing:
+        raise KeyError(f"scenario(s) {missing} not in the sensitive counts")
+    part = sens[sens["scenario"].isin(keep)]
+    wide = part.pivot(index="label", columns="scenario", values="suggestion_count")
+    order = list(dict.fromkeys(part["label"]))
+    return wide.loc[order, list(keep)]
+
+
+def plot_sensitive_ties(sens: pd.DataFrame, scenarios: Mapping[str, Scenario], keep: Sequence[str]):
+    """Stacked bars of WhatsApp-only suggestions revealing a sensitive tie, by kind.
+
+    Parameters
+    ----------
+    sens : pandas.DataFrame
+        Output of :func:`sensitive_counts`.
+    scenarios : mapping of str to Scenario
+        For the chart labels.
+    keep : sequence of str
+        Scenario names to show, top to bottom.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        The rows of ``sens`` for the kept scenarios plus ``scenario_title``.
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import PALETTE
+
+    wide = sensitive_table(sens, keep)
+    labels = _labels(list(keep), scenarios)
+    data = sens[sens["scenario"].isin(keep)].reset_index(drop=True)
+    data.insert(1, "scenario_title", data["scenario"].map(dict(zip(keep, labels, strict=True))))
+    colours = [*PALETTE, "#999999"]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    left = np.zeros(len(keep))
+    for i, label in enumerate(wide.index):
+        values = wide.loc[label].to_numpy(dtype=float)
+        ax.barh(labels, values, left=left, label=label, color=colours[i % len(colours)])
+        left += values
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("WhatsApp-only suggestions revealing a sensitive tie")
+    ax.set_title("Friend suggestions that reveal a sensitive tie, by kind", loc="left")
+    _legend_below(ax, 2, -0.16)
+    return fig, data
+
+
+def attribution_table(
+    world: Any, results: Mapping[str, ScenarioSuggestions], names: Sequence[str]
+) -> pd.DataFrame:
+    """Count :func:`attribute_suggestions` rows per scenario (rows) and attribution (columns)."""
+    attr = pd.concat([attribute_suggestions(world, results[n]).assign(scenario=n) for n in names])
+    return attr.groupby(["scenario", "attribution"]).size().unstack(fill_value=0)
+
+
+def exposure_curves(
+    world: Any,
+    scenarios: Mapping[str, Scenario],
+    bases: Sequence[str],
+    uptakes: Sequence[float],
+    params: ExposureParams | None = None,
+) -> pd.DataFrame:
+    """:func:`exposure_curve` per base scenario, pooling re-draws of opt-out at ``uptakes``.
+
+    Each base scenario is run at every uptake (:meth:`Scenario.with_uptake`); the people who
+    opted out or left in all those runs are pooled and binned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`exposure_curve` columns plus ``setting`` (the base scenario's name).
+    """
+    params = params or ExposureParams()
+    per_person = pd.concat(
+        [
+            collective_exposure(
+                world, {f"{u:.2f}": scenarios[base].with_uptake(u) for u in uptakes}, params
+            ).assign(setting=base)
+            for base in bases
+        ]
+    )
+    return pd.concat(
+        [
+            exposure_curve(g, bins=params.exposure_bins).assign(setting=s)
+            for s, g in per_person.groupby("setting")
+        ],
+        ignore_index=True,
+    )
+
+
+def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
+    """Share of opted-out or departed people exposed, by the share of their ties at default.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Output of :func:`exposure_curves`.
+    scenarios : mapping of str to Scenario
+        For the line labels.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``curve`` plus ``setting_title``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    settings = list(dict.fromkeys(curve["setting"]))
+    titles = dict(zip(settings, _labels(settings, scenarios), strict=True))
+    data = curve.assign(setting_title=curve["setting"].map(titles)).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for i, setting in enumerate(settings):
+        part = data[data["setting"] == setting]
+        ax.plot(
+            part["bin_mid"],
+            part["exposed_share"],
+            marker="o",
+            color=PALETTE[i % len(PALETTE)],
+            label=titles[setting],
+        )
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Share of the person's ties whose data may be used for suggestions")
+    ax.set_ylabel("Share of opted-out or departed people exposed")
+    ax.set_title("Exposed by other people's choices", loc="left")
+    _legend_below(ax, 2, -0.16)
+    return fig, data
+
+
+def shadow_auc_table(shadow: pd.DataFrame, *, level: float = 0.9) -> pd.DataFrame:
+    """Mean and interval over seeds of both shadow-tie AUCs, per disclosure share.
+
+    Parameters
+    ----------
+    shadow : pandas.DataFrame
+        Output of :func:`shadow_tie_auc`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``disclosure_share``, ``mean``, ``low``, ``high``, ``seed_count`` (full score) and
+        ``mean_shared_contacts``, ``low_shared_contacts``, ``high_shared_contacts``.
+    """
+    auc = interval_over_seeds(shadow, "disclosure_share", "auc", level=level)
+    auc_cn = interval_over_seeds(shadow, "disclosure_share", "auc_shared_contacts", level=level)
+    return auc.merge(
+        auc_cn,
+        on=["disclosure_share", "seed_count"],
+        suffixes=("", "_shared_contacts"),
+        validate="one_to_one",
+    )
+
+
+def plot_shadow_auc(table: pd.DataFrame, *, reference: float = 0.85):
+    """AUC of shadow-tie prediction by disclosure share (log axis), with the seed range.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`shadow_auc_table`.
+    reference : float
+        A dashed reference AUC.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``table`` itself.
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import PALETTE
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    x = table["disclosure_share"] * 100
+    for i, (suffix, label) in enumerate(
+        (("", "full score"), ("_shared_contacts", "shared contacts only"))
+    ):
+        ax.plot(x, table[f"mean{suffix}"], marker="o", color=PALETTE[i], label=label)
+        ax.fill_between(
+            x, table[f"low{suffix}"], table[f"high{suffix}"], color=PALETTE[i], alpha=0.25
+        )
+    ax.axhline(reference, color="grey", linestyle="--", linewidth=1, label=f"AUC {reference:g}")
+    ax.set_xscale("log")
+    ticks = x.to_numpy()
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("% of members whose address books are disclosed")
+    ax.set_ylabel("AUC, ties between non-members")
+    ax.set_title("Predicting ties between people who are not members", loc="left")
+    _legend_below(ax, 3, -0.16)
+    return fig, table.copy()
+
+
+@dataclass(frozen=True)
+class ClinicianExample:
+    """The worked example of :func:`clinician_example`.
+
+    Attributes
+    ----------
+    scenario : str
+        Scenario the example comes from.
+    clinician : int
+        ``person_id`` of the clinician.
+    patients : numpy.ndarray
+        Their patients' ``person_id``.
+    suggestion_count : int
+        WhatsApp-only suggestions between two of their patients.
+    drawn : pandas.DataFrame
+        Edges to draw: ``a``, ``b``, ``kind`` (patient-clinician tie, WhatsApp-caused
+        contact edge, WhatsApp-only suggestion).
+    states : pandas.Series
+        Effective consent states under the scenario (str).
+    """
+
+    scenario: str
+    clinician: int
+    patients: np.ndarray
+    suggestion_count: int
+    drawn: pd.DataFrame
+    states: pd.Series
+
+    def __str__(self) -> str:
+        return (
+            f"scenario {self.scenario}: {len(self.patients)} patients, "
+            f"{self.suggestion_count} patient-to-patient suggestions"
+        )
+
+
+def clinician_example(
+    world: Any,
+    results: Mapping[str, ScenarioSuggestions],
+    candidates: Sequence[str] = ("mix_2016", "mix_2016_address_books"),
+) -> ClinicianExample:
+    """Find the clinician whose patients were most often suggested to each other via WhatsApp.
+
+    The first of ``candidates`` with at least one WhatsApp-only suggestion between
+    co-patients is used (the last one otherwise); ties in the count go to the lowest id.
+
+    Raises
+    ------
+    ValueError
+        If no candidate scenario has a patient-to-patient WhatsApp-only suggestion.
+    """
+    names = [c for c in candidates if c in results]
+    if not names:
+        raise KeyError(f"none of {list(candidates)} in results; known: {sorted(results)}")
+    name = next(
+        (n for n in names if (results[n].whatsapp_only["sensitive_kind"] == "co_patients").any()),
+        names[-1],
+    )
+    r = results[name]
+    pc = world.ties.loc[
+        world.ties["tie_kind"] == "patient_clinician", ["person_a_id", "person_b_id"]
+    ]
+    co = r.whatsapp_only[r.whatsapp_only["sensitive_kind"] == "co_patients"]
+    pairs = co.merge(pc, left_on="person_id", right_on="person_b_id").merge(
+        pc, left_on="suggested_person_id", right_on="person_b_id", suffixes=("", "_2")
+    )
+    pairs = pairs[pairs["person_a_id"] == pairs["person_a_id_2"]]
+    if pairs.empty:
+        raise ValueError(f"no patient-to-patient WhatsApp-only suggestion in {names}")
+    counts = pairs.groupby("person_a_id").size().sort_values(ascending=False, kind="stable")
+    clinician = int(counts.index[0])
+    patients = pc.loc[pc["person_a_id"] == clinician, "person_b_id"].to_numpy()
+    nodes = {clinician, *patients.tolist()}
+    caused = r.edges[r.edges["is_whatsapp_caused"]]
+    caused = caused[caused["owner_person_id"].isin(nodes) & caused["contact_person_id"].isin(nodes)]
+    own = pairs[pairs["person_a_id"] == clinician]
+    drawn = pd.concat(
+        [
+            pd.DataFrame({"a": clinician, "b": patients, "kind": "patient-clinician tie"}),
+            pd.DataFrame(
+                {
+                    "a": caused["owner_person_id"],
+                    "b": caused["contact_person_id"],
+                    "kind": "WhatsApp-caused contact edge",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "a": own["person_id"],
+                    "b": own["suggested_person_id"],
+                    "kind": "WhatsApp-only suggestion",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    return ClinicianExample(
+        name, clinician, patients, int(counts.iloc[0]), drawn, r.states.astype(str)
+    )
+
+
+def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
+    """Draw a :class:`ClinicianExample` (seeded spring layout).
+
+    Grey: patient-clinician ties; orange: WhatsApp-caused contact edges; red dashed:
+    WhatsApp-only suggestions. Blue node: the clinician; pink: a patient who opted out or
+    left; green: another patient.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``example.drawn`` with node positions ``ax_``, ``ay``, ``bx``, ``by`` (4 decimals).
+    """
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    from analysis.figures import PALETTE
+
+    drawn = example.drawn
+    g = nx.Graph()
+    g.add_nodes_from(sorted({example.clinician, *example.patients.tolist()}))
+    g.add_edges_from(drawn[["a", "b"]].itertuples(index=False, name=None))
+    pos = nx.spring_layout(g, seed=seed)
+    fig, ax = plt.subplots(figsize=(6, 5.5))
+    styles = {
+        "patient-clinician tie": ("#999999", "solid"),
+        "WhatsApp-caused contact edge": (PALETTE[1], "solid"),
+        "WhatsApp-only suggestion": (PALETTE[3], "dashed"),
+    }
+    for kind, (colour, style) in styles.items():
+        part = drawn[drawn["kind"] == kind]
+        nx.draw_networkx_edges(
+            g,
+            pos,
+            edgelist=list(zip(part["a"], part["b"], strict=True)),
+            edge_color=colour,
+            style=style,
+            ax=ax,
+            width=1.5,
+        )
+    opted = set(OPTED_OUT_STATES)
+    colours = [
+        PALETTE[0]
+        if v == example.clinician
+        else (PALETTE[4] if example.states[v] in opted else PALETTE[2])
+        for v in g
+    ]
+    nx.draw_networkx_nodes(g, pos, node_color=colours, node_size=120, ax=ax)
+    handles = [
+        Line2D([], [], color=c, linestyle="--" if s == "dashed" else "-", label=k)
+        for k, (c, s) in styles.items()
+    ]
+    present = set(colours)
+    handles += [
+        Line2D([], [], marker="o", linestyle="", color=c, label=k)
+        for c, k in (
+            (PALETTE[0], "clinician"),
+            (PALETTE[4], "patient who opted out or left"),
+            (PALETTE[2], "other patient" if PALETTE[4] in present else "patient"),
+        )
+        if c in present
+    ]
+    ax.legend(
+        handles=handles,
+        frameon=False,
+        ncols=2,
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(0, 0.0),
+    )
+    ax.set_title(f"One clinician's patients ({len(example.patients)})", loc="left")
+    ax.set_axis_off()
+    data = drawn.assign(
+        ax_=[pos[a][0] for a in drawn["a"]],
+        ay=[pos[a][1] for a in drawn["a"]],
+        bx=[pos[b][0] for b in drawn["b"]],
+        by=[pos[b][1] for b in drawn["b"]],
+    ).round(4)
+    return fig, data

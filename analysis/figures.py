@@ -94,10 +94,39 @@ def save_figure(
     if not caption:
         raise ValueError(f"figure {slug!r}: a one-line caption is required")
     directory = directory or FIGURES_DIR
-    saved = SavedFigure(slug, directory / f"{slug}.png", directory / f"{slug}.csv",
-                        directory / f"{slug}.txt", caption)
+    saved = SavedFigure(
+        slug,
+        directory / f"{slug}.png",
+        directory / f"{slug}.csv",
+        directory / f"{slug}.txt",
+        caption,
+    )
     with atomic_path(saved.png) as tmp:
         fig.savefig(tmp, format="png", bbox_inches="tight", metadata={"Software": None})
     write_csv(data, saved.csv)
     atomic_write_text(saved.txt, caption + "\n")
+    _show_in_notebook(fig, saved)
     return saved
+
+
+def _show_in_notebook(fig: plt.Figure, saved: SavedFigure) -> None:
+    """In a notebook, show the saved PNG with its caption as alt text, once.
+
+    The image shown is the file on disk (what readers download), tagged with the caption
+    in its output metadata so the HTML report can give it alt text and a caption. The
+    figure is then closed, so the inline backend does not show it a second time.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always installed with the project
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return
+    from IPython.display import Image, display
+
+    display(
+        Image(data=saved.png.read_bytes(), format="png"),
+        metadata={"image/png": {"alt": saved.caption}},
+    )
+    plt.close(fig)

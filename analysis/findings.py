@@ -22,7 +22,7 @@ parameter's documented plausible range, :func:`check_conclusions` says which con
 hold in every run, and :func:`convergence` runs it at several population sizes.
 
 >>> FindingsParams().n_people
-2000
+1500
 >>> fmt_share(0.6149), fmt_share(0.0042)
 ('61%', '0.4%')
 """
@@ -130,7 +130,7 @@ class FindingsParams(Params):
     section: ClassVar[str] = "findings"
 
     n_people: int = param(
-        2_000,
+        1_500,
         kind="int",
         low=50,
         high=5_000_000,
@@ -360,11 +360,7 @@ def headline_metrics(
             ]
     if "ads" in parts:
         ap = ads.AdsParams(n_businesses=n_businesses or fp.n_businesses)
-        res_ads = ads.run_scenarios(people, sw, ap, seed=seed, scenarios={MIX: scen[MIX]})
-        o = ads.overall_rates({"model": res_ads}).iloc[0]
-        numbers_only = ap.replace(match_emails=False, shadow_contacts_usable=False)
-        res_min = ads.run_scenarios(people, sw, numbers_only, seed=seed, scenarios={MIX: scen[MIX]})
-        o_min = ads.overall_rates({"model": res_min}).iloc[0]
+        o, o_min = _ads_rates(people, sw, ap, seed, scen[MIX])
         rows += [
             ("ad_extra_match_numbers_only_share", MIX, float(o_min["extra_match_share"])),
             ("ad_match_without_whatsapp_share", MIX, float(o["match_without_whatsapp_share"])),
@@ -372,6 +368,54 @@ def headline_metrics(
             ("ad_extra_match_share", MIX, float(o["extra_match_share"])),
         ]
     return pd.DataFrame(rows, columns=["metric", "scenario", "value"])
+
+
+def _ads_rates(people: pd.DataFrame, sw: Any, ap: Any, seed: int, scenario: Any):
+    """All-country ad match rates under ``ap`` and under "numbers users gave Facebook".
+
+    The steps of :func:`analysis.ads.run_scenarios` for one scenario, with the customer
+    lists generated once and shared by both assumptions (same seed, same lists).
+    """
+    from analysis import ads, policy
+
+    lists = ads.generate_customer_lists(people, ap, seed=seed)
+    permitted = policy.permitted_purposes(people, scenario)["ads"].to_numpy(dtype=bool)
+    states = policy.effective_states(people, scenario).astype(str).to_numpy()
+    opted = np.isin(states, ads.OPT_OUT_STATES)
+    flow = policy.address_books_flow(scenario)
+    out = []
+    ckeys_all = ads.hash_customer_keys(lists.customers, include_emails=ap.match_emails)
+    for p in (ap, ap.replace(match_emails=False, shadow_contacts_usable=False)):
+        ckeys = ckeys_all
+        if ap.match_emails and not p.match_emails:  # the phone rows alone, as without emails
+            ckeys = ckeys_all[ckeys_all["key_kind"] == "phone"].reset_index(drop=True)
+        shadow = p.shadow_contacts_usable
+        fkeys = ads.facebook_match_keys(
+            people,
+            sw.address_book if shadow else None,
+            sw.person_attrs if shadow else None,
+            include_emails=p.match_emails,
+        )
+        if flow:
+            fkeys = pd.concat(
+                [fkeys, ads.whatsapp_contact_keys(people, sw.address_book)], ignore_index=True
+            )
+        matches = ads.match_customers(ckeys, fkeys)
+        r = ads.evaluate_scenario(
+            MIX,
+            people,
+            lists,
+            ckeys,
+            matches,
+            fkeys,
+            permitted,
+            opted,
+            min_audience_size=p.min_audience_size,
+            address_books_flow=flow,
+        )
+        res = ads.AdsResults(lists, ckeys, fkeys, r.match_rates, r.audiences, r.opt_out_reach)
+        out.append(ads.overall_rates({"model": res}).iloc[0])
+    return out[0], out[1]
 
 
 def _iterate(items: Sequence[Any], progress: bool, desc: str) -> Iterable[Any]:
@@ -1312,7 +1356,8 @@ def plot_tornado(sens: pd.DataFrame, headlines: Mapping = HEADLINES):
         ax.plot(d["at_high_value"], y, "o", color=PALETTE[0], ms=4)
         ax.axvline(d["at_default"].iloc[0], color="black", lw=0.8, ls="--")
         ax.set_yticks(y, d["parameter_label"], fontsize=8)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        small = max(hi.max(), float(d["at_default"].iloc[0])) < 0.05
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1 if small else 0))
         ax.tick_params(axis="x", labelsize=8)
         ax.set_title(lab, fontsize=9, loc="left")
     legend = [

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
-
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -48,7 +46,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 
 
 def atomic_write_text(target: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``target`` atomically."""
+    """Write ``text`` (UTF-8, Unix line ends) to ``target`` atomically."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
     return Path(target)
@@ -76,7 +74,7 @@ def write_parquet(frame: pd.DataFrame, target: str | Path) -> Path:
 
 
 def write_csv(frame: pd.DataFrame, target: str | Path) -> Path:
-    """Write ``frame`` as CSV (no index, ``\\n`` line ends), atomically."""
+    """Write ``frame`` as CSV (no index, Unix line ends), atomically."""
     return atomic_write_with(
         target, lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n")
     )

@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.params import Params
 
 #: Modules that define parameter classes, in the order a reader meets them.
-PARAMETER_MODULES = ("params", "social", "linking", "suggest", "exposure", "ads")
+PARAMETER_MODULES = ("params", "social", "linking", "suggest", "exposure", "ads", "findings")
 
 
 def parameter_classes() -> list[type[Params]]:
@@ -27,8 +27,13 @@ def parameter_classes() -> list[type[Params]]:
     for name in PARAMETER_MODULES:
         module = importlib.import_module(f"analysis.{name}")
         for value in vars(module).values():
-            if (isinstance(value, type) and issubclass(value, Params) and value is not Params
-                    and value.__module__ == module.__name__ and value not in seen):
+            if (
+                isinstance(value, type)
+                and issubclass(value, Params)
+                and value is not Params
+                and value.__module__ == module.__name__
+                and value not in seen
+            ):
                 seen.append(value)
     return seen
 
@@ -43,9 +48,21 @@ def parameter_table() -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["default"] = frame["default"].map(_short)
     frame["plausible_range"] = frame["plausible_range"].map(
-        lambda r: "" if r is None else f"{_short(r[0])} to {_short(r[1])}")
-    return frame[["section", "parameter", "default", "unit", "plausible_range", "allowed",
-                  "confidence", "source", "description"]]
+        lambda r: "" if r is None else f"{_short(r[0])} to {_short(r[1])}"
+    )
+    return frame[
+        [
+            "section",
+            "parameter",
+            "default",
+            "unit",
+            "plausible_range",
+            "allowed",
+            "confidence",
+            "source",
+            "description",
+        ]
+    ]
 
 
 def _short(value) -> str:
@@ -59,7 +76,7 @@ def _short(value) -> str:
 
 
 def data_flow_table() -> pd.DataFrame:
-    """The consent-state x purpose table, one row per state (fields collapsed when equal)."""
+    """Return the consent-state x purpose table, one row per state (fields collapsed if equal)."""
     from analysis.policy import PURPOSES, load_flow_table
 
     flows = load_flow_table()
@@ -79,6 +96,90 @@ def scenario_overview() -> pd.DataFrame:
     from analysis.policy import builtin_scenarios
 
     return pd.DataFrame(
-        [{"scenario": name, "title": s.title, "description": s.description}
-         for name, s in builtin_scenarios().items()]
+        [
+            {"scenario": name, "title": s.title, "description": s.description}
+            for name, s in builtin_scenarios().items()
+        ]
     )
+
+
+def parameters_by_section() -> dict[str, pd.DataFrame]:
+    """:func:`parameter_table` split by section, in reading order, without the section column.
+
+    >>> list(parameters_by_section())[:2]
+    ['population', 'social']
+    """
+    table = parameter_table()
+    return {
+        section: group.drop(columns="section").reset_index(drop=True)
+        for section, group in table.groupby("section", sort=False)
+    }
+
+
+#: How each linking mechanism joins the two sides (one line each, for readers).
+MECHANISM_JOINS = {
+    "phone_number": "WhatsApp's verified number equals a number Facebook holds on an account",
+    "device_id": "the Facebook app on the same phone reports the same device identifier",
+    "address_book": "friends' uploaded contacts give a numberless Facebook account a number "
+    "under a matching name, which then equals a WhatsApp number",
+    "fingerprint": "the device fields together are unique on both sides",
+}
+
+
+def mechanism_table() -> pd.DataFrame:
+    """Each linking mechanism: label, what it joins and the WhatsApp fields it needs.
+
+    A link is usable for a purpose only when every listed field may be used for it.
+
+    >>> mechanism_table()["mechanism"].tolist()
+    ['phone_number', 'device_id', 'address_book', 'fingerprint']
+    """
+    from analysis.linking import MECHANISM_FIELDS, MECHANISM_LABELS, MECHANISMS
+
+    return pd.DataFrame(
+        [
+            {
+                "mechanism": m,
+                "label": MECHANISM_LABELS[m],
+                "joins_when": MECHANISM_JOINS[m],
+                "whatsapp_fields_needed": ", ".join(MECHANISM_FIELDS[m]),
+            }
+            for m in MECHANISMS
+        ]
+    )
+
+
+def notebook_parameters() -> pd.DataFrame:
+    """List the papermill parameters of every numbered notebook (its ``parameters`` cell).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``notebook`` (file name), ``parameter``, ``default`` (the source text after ``=``).
+
+    >>> t = notebook_parameters()
+    >>> bool((t["parameter"] == "n_people").any())
+    True
+    """
+    import ast
+
+    import nbformat
+
+    from analysis.notebooks import notebook_paths
+
+    rows = []
+    for path in notebook_paths():
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
+                continue
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                    rows.append(
+                        {
+                            "notebook": path.name,
+                            "parameter": node.targets[0].id,
+                            "default": ast.get_source_segment(cell.source, node.value),
+                        }
+                    )
+    return pd.DataFrame(rows, columns=["notebook", "parameter", "default"])

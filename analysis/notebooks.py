@@ -17,12 +17,28 @@ from nbclient import NotebookClient
 from analysis.io import atomic_write_text
 from analysis.paths import NOTEBOOKS_DIR
 
-#: Environment every kernel runs with: fixed hash seed, no user-specific Matplotlib config.
-KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+#: Environment every kernel runs with when notebooks are executed for the report or
+#: validated by nbval: fixed hash seed, inline figures, and no progress bars (their
+#: output would differ from run to run and break strict validation).
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "WAFB_BATCH": "1",
+}
+
+
+def show_progress() -> bool:
+    """Whether long runs should draw progress bars: yes for people, no in batch runs.
+
+    Notebooks pass ``progress=show_progress()`` to long computations: a student in
+    JupyterLab sees tqdm bars, while ``make report`` and nbval (which set
+    ``WAFB_BATCH=1``) get deterministic output.
+    """
+    return os.environ.get("WAFB_BATCH") != "1"
 
 
 def notebook_paths() -> list[Path]:
-    """The numbered notebooks, in reading order."""
+    """Return the numbered notebooks, in reading order."""
     return sorted(p for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
@@ -44,7 +60,10 @@ def execute(path: str | Path, output: str | Path | None = None, *, timeout: int 
     for key in KERNEL_ENV:
         os.environ[key] = KERNEL_ENV[key]
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     nb.metadata.pop("widgets", None)

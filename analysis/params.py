@@ -11,10 +11,10 @@ Parameters load from and save to TOML:
 >>> p = WorldParams(n_people=500, seed=7)
 >>> WorldParams.from_toml_text(p.to_toml_text()) == p
 True
->>> WorldParams(n_people=0)
+>>> WorldParams(n_people=0)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-analysis.params.ParameterError: n_people = 0 is not allowed: must be an integer between 1 and 5,000,000
+analysis.params.ParameterError: n_people = 0 is not allowed: must be an integer between 1 and ...
 """
 
 from __future__ import annotations
@@ -26,9 +26,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import tomli_w
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from analysis.io import atomic_write_text
 from analysis.reference import known_country_codes
@@ -178,9 +181,13 @@ def _check_value(name: str, value: Any, meta: Mapping[str, Any]) -> Any:
                 f"{name}: unknown key {key!r}; allowed keys are {sorted(meta['choices'])}"
             )
         if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise ParameterError(f"{name}[{key!r}] = {weight!r} is not allowed: must be a number >= 0")
+            raise ParameterError(
+                f"{name}[{key!r}] = {weight!r} is not allowed: must be a number >= 0"
+            )
         if not math.isfinite(weight) or weight < 0:
-            raise ParameterError(f"{name}[{key!r}] = {weight!r} is not allowed: must be a number >= 0")
+            raise ParameterError(
+                f"{name}[{key!r}] = {weight!r} is not allowed: must be a number >= 0"
+            )
         clean[str(key)] = float(weight)
     if sum(clean.values()) <= 0:
         raise fail()
@@ -210,7 +217,9 @@ class Params:
     def from_dict(cls, values: Mapping[str, Any], *, origin: str = "parameters") -> Self:
         """Build from a mapping, rejecting unknown keys with the list of known ones."""
         if not isinstance(values, Mapping):
-            raise ParameterError(f"{origin}: expected a table of parameters, got {type(values).__name__}")
+            raise ParameterError(
+                f"{origin}: expected a table of parameters, got {type(values).__name__}"
+            )
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -252,7 +261,7 @@ class Params:
         return atomic_write_text(Path(path), self.to_toml_text())
 
     def replace(self, **changes: Any) -> Self:
-        """A validated copy with some values changed."""
+        """Return a validated copy with some values changed."""
         return dataclasses.replace(self, **changes)
 
     @classmethod
@@ -279,8 +288,8 @@ class Params:
             )
         return rows
 
-    def describe(self) -> "pd.DataFrame":
-        """The documentation table with this object's values, one row per parameter."""
+    def describe(self) -> pd.DataFrame:
+        """Return the documentation table with this object's values, one row per parameter."""
         import pandas as pd
 
         rows = self.documentation()
@@ -292,7 +301,7 @@ class Params:
 
     @classmethod
     def plausible_range(cls, name: str) -> tuple[Any, Any] | None:
-        """The documented sensitivity range of one parameter."""
+        """Return the documented sensitivity range of one parameter."""
         for f in dataclasses.fields(cls):
             if f.name == name:
                 return f.metadata.get("plausible")
@@ -309,106 +318,168 @@ FB_PHONE_SOURCES = ("profile", "messenger", "two_factor")
 
 @dataclass(frozen=True)
 class WorldParams(Params):
-    """Knobs of the synthetic population (issue 2). Country-level figures live in
-    ``data/reference/*.csv``; the scalar unknowns below carry a plausible range."""
+    """Knobs of the synthetic population.
+
+    Country-level figures live in ``data/reference/*.csv``; the scalar unknowns below
+    carry a plausible range.
+    """
 
     section: ClassVar[str] = "population"
 
     seed: int = param(
-        2016, kind="int", low=0, high=2**32 - 1,
+        2016,
+        kind="int",
+        low=0,
+        high=2**32 - 1,
         description="Seed from which every random choice is drawn; same seed, same bytes.",
-        source="convention", confidence="n/a",
+        source="convention",
+        confidence="n/a",
     )
     n_people: int = param(
-        10_000, kind="int", low=1, high=5_000_000, unit="people",
+        10_000,
+        kind="int",
+        low=1,
+        high=5_000_000,
+        unit="people",
         plausible=(2_000, 200_000),
         description="Number of synthetic adults (smartphone owners) in the world.",
         source="convention: large enough for stable shares (see the convergence check)",
         confidence="n/a",
     )
     country_weights: dict = param(
-        {c: 1.0 for c in COUNTRIES}, kind="weights", choices=COUNTRIES,
+        {c: 1.0 for c in COUNTRIES},
+        kind="weights",
+        choices=COUNTRIES,
         description="Relative share of people per country (normalised to sum to 1). "
         "Equal by default so that every country gets the same sample size.",
-        source="assumption", confidence="n/a",
+        source="assumption",
+        confidence="n/a",
     )
     facebook_whatsapp_overlap: float = param(
-        0.5, kind="share", plausible=(0.0, 1.0),
+        0.5,
+        kind="share",
+        plausible=(0.0, 1.0),
         description="Where P(Facebook | WhatsApp) sits between independence (0) and the "
         "largest overlap the country's two adoption shares allow (1). Country adoption "
         "shares are kept either way.",
         source="unknown (parameters.md: lower bound WA% + FB% - 100)",
     )
     instagram_given_facebook_share: float = param(
-        0.4, kind="share", plausible=(0.1, 0.8),
+        0.4,
+        kind="share",
+        plausible=(0.1, 0.8),
         description="P(Instagram account | Facebook account).",
     )
     facebook_phone_on_file_share: float = param(
-        0.4, kind="share", plausible=(0.2, 0.8),
+        0.4,
+        kind="share",
+        plausible=(0.2, 0.8),
         description="Share of Facebook accounts with a phone number on file (profile, "
         "two-factor or Messenger).",
         source="2019 scrape: 533M numbered accounts of ~2.4B (lower bound ~0.22)",
         confidence="low",
     )
     facebook_phone_source_weights: dict = param(
-        {"profile": 0.6, "messenger": 0.3, "two_factor": 0.1}, kind="weights",
+        {"profile": 0.6, "messenger": 0.3, "two_factor": 0.1},
+        kind="weights",
         choices=FB_PHONE_SOURCES,
         description="How Facebook got the number, among accounts with one on file.",
     )
     facebook_phone_stale_share: float = param(
-        0.03, kind="share", plausible=(0.0, 0.1),
+        0.03,
+        kind="share",
+        plausible=(0.0, 0.1),
         description="Share of Facebook numbers on file that are out of date and now belong "
         "to someone else in the same country (recycled numbers): the source of false links.",
     )
     facebook_app_same_phone_share: float = param(
-        0.7, kind="share", plausible=(0.3, 0.95),
+        0.7,
+        kind="share",
+        plausible=(0.3, 0.95),
         description="P(the Facebook app is installed on the person's phone | Facebook account).",
     )
     whatsapp_new_user_share: float = param(
-        0.06, kind="share", plausible=(0.02, 0.15),
+        0.06,
+        kind="share",
+        plausible=(0.02, 0.15),
         description="Share of 2016 WhatsApp accounts created after 2016-08-25 (no choice offered).",
         source="WhatsApp user milestones: 1.0B (2016-02) and 1.2B (2017-01), via press",
         confidence="med",
     )
     whatsapp_left_share: float = param(
-        0.01, kind="share", plausible=(0.0, 0.1),
-        description="Share of existing WhatsApp users who left (deleted the account) rather than accept.",
+        0.01,
+        kind="share",
+        plausible=(0.0, 0.1),
+        description="Share of existing WhatsApp users who left (deleted the account) "
+        "rather than accept.",
     )
     opt_out_uptake_share: float = param(
-        0.05, kind="share", plausible=(0.01, 0.25),
+        0.05,
+        kind="share",
+        plausible=(0.01, 0.25),
         description="Share of existing WhatsApp users who took the partial opt-out.",
         source="nothing published (parameters.md: default 5%, range 1-25%)",
     )
     opt_out_before_agreeing_share: float = param(
-        0.5, kind="share", plausible=(0.2, 0.8),
+        0.5,
+        kind="share",
+        plausible=(0.2, 0.8),
         description="Among opt-outs, the share who unticked the box before agreeing "
         "(the rest opted out later in Settings within the 30-day window).",
     )
     opt_out_day_half_life_days: float = param(
-        5.0, kind="float", low=0.5, high=30.0, unit="days", plausible=(2.0, 15.0),
+        5.0,
+        kind="float",
+        low=0.5,
+        high=30.0,
+        unit="days",
+        plausible=(2.0, 15.0),
         description="Half-life of the day on which in-window opt-outs happen "
         "(day 1 to 30 after accepting; earlier days are likelier).",
     )
     acceptance_delay_mean_days: float = param(
-        7.0, kind="float", low=0.0, high=120.0, unit="days", plausible=(2.0, 30.0),
+        7.0,
+        kind="float",
+        low=0.0,
+        high=120.0,
+        unit="days",
+        plausible=(2.0, 30.0),
         description="Mean delay between 2016-08-25 and an existing user accepting the new terms.",
     )
     cities_per_country: int = param(
-        40, kind="int", low=1, high=300, unit="cities",
+        40,
+        kind="int",
+        low=1,
+        high=300,
+        unit="cities",
         description="Distinct cities per country (sizes follow a Zipf law).",
-        source="convention", confidence="n/a",
+        source="convention",
+        confidence="n/a",
     )
     city_zipf_exponent: float = param(
-        1.0, kind="float", low=0.0, high=3.0, plausible=(0.8, 1.2),
+        1.0,
+        kind="float",
+        low=0.0,
+        high=3.0,
+        plausible=(0.8, 1.2),
         description="Zipf exponent of city sizes within a country.",
-        source="Zipf's law for cities (typical exponent ~1)", confidence="med",
+        source="Zipf's law for cities (typical exponent ~1)",
+        confidence="med",
     )
     last_seen_mean_hours: float = param(
-        18.0, kind="float", low=0.01, high=2000.0, unit="hours", plausible=(2.0, 72.0),
+        18.0,
+        kind="float",
+        low=0.01,
+        high=2000.0,
+        unit="hours",
+        plausible=(2.0, 72.0),
         description="Mean time since a WhatsApp user was last seen, at the snapshot.",
     )
     snapshot_date: str = param(
-        "2016-10-01", kind="date", low="2016-08-25", high="2017-12-31",
+        "2016-10-01",
+        kind="date",
+        low="2016-08-25",
+        high="2017-12-31",
         description="Date at which account state (last seen, consent) is read.",
         source="convention: after the 30-day windows of early accepters, before the EU pause",
         confidence="n/a",

@@ -69,7 +69,9 @@ def blocks() -> dict[str, PhoneBlock]:
     frame = load("phone_blocks")
     return {
         row.country_code: PhoneBlock(
-            row.country_code, int(row.calling_code), int(row.national_number_length),
+            row.country_code,
+            int(row.calling_code),
+            int(row.national_number_length),
             str(row.block_prefix),
         )
         for row in frame.itertuples()
@@ -146,7 +148,9 @@ def check_synthetic(numbers, country_codes) -> list[str]:
             continue
         national = str(parsed.national_number)
         if parsed.country_code != block.calling_code:
-            problems.append(f"{number}: calling code {parsed.country_code}, expected {block.calling_code}")
+            problems.append(
+                f"{number}: calling code {parsed.country_code}, expected {block.calling_code}"
+            )
         elif not national.startswith(block.prefix) or len(national) != block.national_number_length:
             problems.append(f"{number}: outside the synthetic block {block.e164_prefix}…")
         elif pn.is_possible_number_with_reason(parsed) != pn.ValidationResult.IS_POSSIBLE:

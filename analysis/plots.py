@@ -37,14 +37,23 @@ def grouped_bars(
         pos = x - 0.4 + width * (i + 0.5)
         ax.bar(pos, table[col], width, label=label, color=PALETTE[i % len(PALETTE)])
         if reference and col in reference:
-            ax.scatter(pos, table[reference[col]], marker="_", s=250, color="black", zorder=3,
-                       label="Published figure" if i == 0 else None)
+            ax.scatter(
+                pos,
+                table[reference[col]],
+                marker="_",
+                s=250,
+                color="black",
+                zorder=3,
+                label="Published figure" if i == 0 else None,
+            )
     ax.set_xticks(x, cats)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.legend(frameon=False, ncols=min(4, len(series) + 1), loc="upper left", bbox_to_anchor=(0, -0.08))
+    ax.legend(
+        frameon=False, ncols=min(4, len(series) + 1), loc="upper left", bbox_to_anchor=(0, -0.08)
+    )
     cols = [category, *series, *(reference or {}).values()]
     return fig, table[cols].reset_index(drop=True)
 
@@ -82,8 +91,15 @@ def stacked_shares(
         if label_segments:
             for y, (start, width) in enumerate(zip(left, values, strict=True)):
                 if width > 0.08:
-                    ax.text(start + width / 2, y, str(col), ha="center", va="center",
-                            fontsize=7, color=_text_colour(colours[y]))
+                    ax.text(
+                        start + width / 2,
+                        y,
+                        str(col),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=_text_colour(colours[y]),
+                    )
         left += values
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
@@ -91,10 +107,16 @@ def stacked_shares(
     ax.set_title(title, loc="left")
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.legend(frameon=False, title=legend_title or None, ncols=min(5, wide.shape[1]),
-              loc="upper left", bbox_to_anchor=(0, -0.1))
-    data = wide.reset_index().melt(id_vars=wide.index.name or "index", var_name="value",
-                                   value_name="share")
+    ax.legend(
+        frameon=False,
+        title=legend_title or None,
+        ncols=min(5, wide.shape[1]),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.1),
+    )
+    data = wide.reset_index().melt(
+        id_vars=wide.index.name or "index", var_name="value", value_name="share"
+    )
     return fig, data
 
 

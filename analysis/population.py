@@ -63,7 +63,7 @@ EMAIL_DOMAINS = np.array(["example.com", "example.org", "example.net"], dtype=ob
 
 
 def stream(seed: int, name: str) -> np.random.Generator:
-    """An independent random stream for one component, derived from the seed.
+    """Return an independent random stream for one component, derived from the seed.
 
     >>> int(stream(1, "a").integers(100)) == int(stream(1, "a").integers(100))
     True
@@ -123,8 +123,15 @@ def locale_pools(locale: str, seed: int, n_cities: int) -> LocalePools:
     def slugs(names: np.ndarray) -> np.ndarray:
         return np.array([_ascii_slug(s) or "user" for s in names], dtype=object)
 
-    return LocalePools(first, first_w, last, last_w, np.array(list(cities), dtype=object),
-                       slugs(first), slugs(last))
+    return LocalePools(
+        first,
+        first_w,
+        last,
+        last_w,
+        np.array(list(cities), dtype=object),
+        slugs(first),
+        slugs(last),
+    )
 
 
 def _choice(rng: np.random.Generator, options: np.ndarray, p: np.ndarray, n: int) -> np.ndarray:
@@ -132,7 +139,7 @@ def _choice(rng: np.random.Generator, options: np.ndarray, p: np.ndarray, n: int
 
 
 def _categorical(codes: np.ndarray, labels) -> pd.Categorical:
-    """A categorical from integer ``codes`` into ``labels`` (-1 = missing), categories sorted.
+    """Build a categorical from integer ``codes`` into ``labels`` (-1 = missing), sorted.
 
     Building categoricals from codes avoids hashing a million strings.
     """
@@ -153,7 +160,9 @@ def _city_categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
     return _categorical(codes, names)
 
 
-def _facebook_given_whatsapp(wa: np.ndarray, fb: np.ndarray, overlap: float) -> tuple[np.ndarray, np.ndarray]:
+def _facebook_given_whatsapp(
+    wa: np.ndarray, fb: np.ndarray, overlap: float
+) -> tuple[np.ndarray, np.ndarray]:
     """P(FB | WA) and P(FB | no WA) that keep both adoption shares.
 
     ``overlap`` 0 gives independence, 1 the largest P(FB | WA) the marginals allow.
@@ -192,7 +201,6 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     # --- where people live, who they are ------------------------------------------
     rng = stream(seed, "country")
     country_idx = rng.choice(codes.size, size=n, p=np.array(list(shares.values())))
-    country = codes[country_idx]
     ref = countries_ref.loc[codes]
     first_code = np.empty(n, dtype=np.int64)
     last_code = np.empty(n, dtype=np.int64)
@@ -206,12 +214,14 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     members = {code: np.flatnonzero(country_idx == i) for i, code in enumerate(codes)}
     for code in codes:
         idx = members[code]
-        pools = locale_pools(countries_ref.at[code, "faker_locale"], seed, params.cities_per_country)
+        pools = locale_pools(
+            countries_ref.at[code, "faker_locale"], seed, params.cities_per_country
+        )
         r = stream(seed, f"identity:{code}")
         fi = r.choice(pools.first_names.size, size=idx.size, p=pools.first_weights)
         li = r.choice(pools.last_names.size, size=idx.size, p=pools.last_weights)
         ranks = np.arange(1, pools.cities.size + 1, dtype=float)
-        city_p = ranks ** -params.city_zipf_exponent
+        city_p = ranks**-params.city_zipf_exponent
         ci = r.choice(pools.cities.size, size=idx.size, p=city_p / city_p.sum())
         first_code[idx] = fi + sum(map(len, first_pool))
         last_code[idx] = li + sum(map(len, last_pool))
@@ -232,17 +242,27 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     phone = e164_text(list(codes), country_idx, subscriber)
     person_id = np.arange(n, dtype=np.int64)
     rng = stream(seed, "email")
-    domain = pa.array(EMAIL_DOMAINS, pa.string()).take(pa.array(rng.integers(0, EMAIL_DOMAINS.size, n)))
+    domain = pa.array(EMAIL_DOMAINS, pa.string()).take(
+        pa.array(rng.integers(0, EMAIL_DOMAINS.size, n))
+    )
     email = pc.binary_join_element_wise(
-        take(first_slug_pool, first_code), ".", take(last_slug_pool, last_code),
-        pc.cast(pa.array(person_id), pa.string()), "@", domain, "")
+        take(first_slug_pool, first_code),
+        ".",
+        take(last_slug_pool, last_code),
+        pc.cast(pa.array(person_id), pa.string()),
+        "@",
+        domain,
+        "",
+    )
 
     # --- accounts -----------------------------------------------------------------
     wa_share = ref["whatsapp_adoption_share"].to_numpy(float)[country_idx]
     fb_share = ref["facebook_adoption_share"].to_numpy(float)[country_idx]
     rng = stream(seed, "accounts")
     is_wa = rng.random(n) < wa_share
-    p_fb_wa, p_fb_not = _facebook_given_whatsapp(wa_share, fb_share, params.facebook_whatsapp_overlap)
+    p_fb_wa, p_fb_not = _facebook_given_whatsapp(
+        wa_share, fb_share, params.facebook_whatsapp_overlap
+    )
     is_fb = rng.random(n) < np.where(is_wa, p_fb_wa, p_fb_not)
     is_ig = is_fb & (rng.random(n) < params.instagram_given_facebook_share)
 
@@ -304,7 +324,8 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
             continue
         names, p = os_by_country[code]
         os_code[idx] = np.searchsorted(os_labels, names.astype(object))[
-            rng.choice(len(names), size=idx.size, p=p)]
+            rng.choice(len(names), size=idx.size, p=p)
+        ]
         rows = np.flatnonzero(carriers["country_code"].to_numpy() == code)
         weights = carriers["market_share"].to_numpy(float)[rows]
         carrier_row[idx] = rows[rng.choice(rows.size, size=idx.size, p=weights / weights.sum())]
@@ -313,7 +334,9 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     version_labels: list[str] = []
     screen_labels: list[str] = []
     versions = normalised_shares("os_versions", "os_name", "os_version", "version_share")
-    screens = normalised_shares("screen_resolutions", "os_name", "screen_resolution", "resolution_share")
+    screens = normalised_shares(
+        "screen_resolutions", "os_name", "screen_resolution", "resolution_share"
+    )
     for os_ in versions:
         idx = np.flatnonzero(os_code == np.searchsorted(os_labels, os_))
         v, vp = versions[os_]
@@ -332,7 +355,9 @@ def generate_population(params: WorldParams) -> pd.DataFrame:
     source_names = [*params.facebook_phone_source_weights, "none"]
     source_p = np.array(list(params.facebook_phone_source_weights.values()))
     source = np.full(n, len(source_names) - 1, dtype=np.int64)
-    source[on_file] = rng.choice(len(source_p), size=int(on_file.sum()), p=source_p / source_p.sum())
+    source[on_file] = rng.choice(
+        len(source_p), size=int(on_file.sum()), p=source_p / source_p.sum()
+    )
     fb_phone_holder = np.where(on_file, person_id, -1)  # whose number Facebook holds
     stale = on_file & (rng.random(n) < params.facebook_phone_stale_share)
     for code in codes:

@@ -21,8 +21,16 @@ class ReferenceDataError(ValueError):
 
 _SPECS = {
     "countries": (
-        ["country_code", "country_name", "faker_locale", "calling_code",
-         "whatsapp_adoption_share", "facebook_adoption_share", "source", "confidence"],
+        [
+            "country_code",
+            "country_name",
+            "faker_locale",
+            "calling_code",
+            "whatsapp_adoption_share",
+            "facebook_adoption_share",
+            "source",
+            "confidence",
+        ],
         {"country_code": str, "faker_locale": str, "calling_code": int},
     ),
     "carriers": (
@@ -30,13 +38,23 @@ _SPECS = {
         {"country_code": str, "mcc": str, "mnc": str},
     ),
     "os_share": (["country_code", "os_name", "market_share", "source", "confidence"], {}),
-    "os_versions": (["os_name", "os_version", "version_share", "source", "confidence"],
-                    {"os_version": str}),
+    "os_versions": (
+        ["os_name", "os_version", "version_share", "source", "confidence"],
+        {"os_version": str},
+    ),
     "screen_resolutions": (
-        ["os_name", "screen_resolution", "resolution_share", "source", "confidence"], {}),
+        ["os_name", "screen_resolution", "resolution_share", "source", "confidence"],
+        {},
+    ),
     "phone_blocks": (
-        ["country_code", "calling_code", "national_number_length", "block_prefix",
-         "block_capacity", "reason"],
+        [
+            "country_code",
+            "calling_code",
+            "national_number_length",
+            "block_prefix",
+            "block_capacity",
+            "reason",
+        ],
         {"block_prefix": str},
     ),
     "sources": (["source_id", "citation"], {}),
@@ -62,10 +80,12 @@ def load(name: str) -> pd.DataFrame:
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ReferenceDataError(f"{path}: missing column(s) {missing}")
-    share_cols = {"carriers": ("country_code", "market_share"),
-                  "os_share": ("country_code", "market_share"),
-                  "os_versions": ("os_name", "version_share"),
-                  "screen_resolutions": ("os_name", "resolution_share")}
+    share_cols = {
+        "carriers": ("country_code", "market_share"),
+        "os_share": ("country_code", "market_share"),
+        "os_versions": ("os_name", "version_share"),
+        "screen_resolutions": ("os_name", "resolution_share"),
+    }
     if name in share_cols:
         group, col = share_cols[name]
         values = pd.to_numeric(frame[col], errors="coerce")
@@ -82,7 +102,9 @@ def known_country_codes() -> tuple[str, ...]:
     return tuple(load("countries")["country_code"])
 
 
-def normalised_shares(name: str, group: str, key: str, share: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def normalised_shares(
+    name: str, group: str, key: str, share: str
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per group, the keys and their shares rescaled to sum to 1.
 
     Reference shares may not sum to one (for example the Indian carriers listed

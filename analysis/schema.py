@@ -51,37 +51,201 @@ PEOPLE = Table(
     "One row per synthetic person (an adult smartphone owner) in 2016. "
     "Written to data/processed/people.parquet.",
     (
-        Field("person_id", "Row identifier, 0..n-1; ground truth for every linking measure.", "int64"),
-        Field("country_code", "ISO 3166-1 alpha-2 country of residence.", "category", "", _REF + "countries.csv"),
-        Field("faker_locale", "Faker locale used for the person's name and city.", "category", "", _REF + "countries.csv"),
-        Field("first_name", "Given name, from a seeded Faker pool of the locale.", "string", "", "Faker"),
-        Field("last_name", "Family name, from a seeded Faker pool of the locale.", "string", "", "Faker"),
+        Field(
+            "person_id", "Row identifier, 0..n-1; ground truth for every linking measure.", "int64"
+        ),
+        Field(
+            "country_code",
+            "ISO 3166-1 alpha-2 country of residence.",
+            "category",
+            "",
+            _REF + "countries.csv",
+        ),
+        Field(
+            "faker_locale",
+            "Faker locale used for the person's name and city.",
+            "category",
+            "",
+            _REF + "countries.csv",
+        ),
+        Field(
+            "first_name",
+            "Given name, from a seeded Faker pool of the locale.",
+            "string",
+            "",
+            "Faker",
+        ),
+        Field(
+            "last_name",
+            "Family name, from a seeded Faker pool of the locale.",
+            "string",
+            "",
+            "Faker",
+        ),
         Field("full_name", "first_name and last_name joined by a space.", "string", "", "derived"),
-        Field("email", "Email address on an RFC 2606 reserved domain (example.com/.org/.net).", "string", "", "derived"),
-        Field("city", "City, from a seeded Faker pool of the locale; sizes follow a Zipf law.", "category", "", "Faker; " + _PARAMS),
-        Field("phone_e164", "The person's mobile number, E.164, from the country's synthetic block (never a real subscriber's).", "string", "E.164", _REF + "phone_blocks.csv"),
-        Field("is_whatsapp_user", "Had a WhatsApp account in 2016 (including people who left and new users).", "bool", "", _REF + "countries.csv"),
-        Field("is_facebook_user", "Has a Facebook account.", "bool", "", _REF + "countries.csv; " + _PARAMS),
+        Field(
+            "email",
+            "Email address on an RFC 2606 reserved domain (example.com/.org/.net).",
+            "string",
+            "",
+            "derived",
+        ),
+        Field(
+            "city",
+            "City, from a seeded Faker pool of the locale; sizes follow a Zipf law.",
+            "category",
+            "",
+            "Faker; " + _PARAMS,
+        ),
+        Field(
+            "phone_e164",
+            "The person's mobile number, E.164, from the country's synthetic block (never a real subscriber's).",
+            "string",
+            "E.164",
+            _REF + "phone_blocks.csv",
+        ),
+        Field(
+            "is_whatsapp_user",
+            "Had a WhatsApp account in 2016 (including people who left and new users).",
+            "bool",
+            "",
+            _REF + "countries.csv",
+        ),
+        Field(
+            "is_facebook_user",
+            "Has a Facebook account.",
+            "bool",
+            "",
+            _REF + "countries.csv; " + _PARAMS,
+        ),
         Field("is_instagram_user", "Has an Instagram account.", "bool", "", _PARAMS),
-        Field("facebook_account_id", "Synthetic Facebook account id (null without an account).", "Int64", "", "derived"),
-        Field("is_facebook_phone_on_file", "Facebook holds a phone number for the account.", "bool", "", _PARAMS),
-        Field("facebook_phone_source", "How Facebook got it: profile, messenger, two_factor, or none.", "category", "", _PARAMS),
-        Field("facebook_phone_e164", "The number Facebook holds (null if none); usually the person's own, sometimes a stale recycled number.", "string", "E.164", _PARAMS),
-        Field("is_facebook_phone_stale", "The number on file is out of date and now belongs to someone else.", "bool", "", _PARAMS),
-        Field("os_name", "Phone operating system: Android, iOS or Other.", "category", "", _REF + "os_share.csv"),
+        Field(
+            "facebook_account_id",
+            "Synthetic Facebook account id (null without an account).",
+            "Int64",
+            "",
+            "derived",
+        ),
+        Field(
+            "is_facebook_phone_on_file",
+            "Facebook holds a phone number for the account.",
+            "bool",
+            "",
+            _PARAMS,
+        ),
+        Field(
+            "facebook_phone_source",
+            "How Facebook got it: profile, messenger, two_factor, or none.",
+            "category",
+            "",
+            _PARAMS,
+        ),
+        Field(
+            "facebook_phone_e164",
+            "The number Facebook holds (null if none); usually the person's own, sometimes a stale recycled number.",
+            "string",
+            "E.164",
+            _PARAMS,
+        ),
+        Field(
+            "is_facebook_phone_stale",
+            "The number on file is out of date and now belongs to someone else.",
+            "bool",
+            "",
+            _PARAMS,
+        ),
+        Field(
+            "os_name",
+            "Phone operating system: Android, iOS or Other.",
+            "category",
+            "",
+            _REF + "os_share.csv",
+        ),
         Field("os_version", "Operating-system version.", "category", "", _REF + "os_versions.csv"),
-        Field("screen_resolution", "Screen resolution, WIDTHxHEIGHT in pixels.", "category", "pixels", _REF + "screen_resolutions.csv"),
-        Field("carrier_name", "Mobile network operator of the SIM.", "category", "", _REF + "carriers.csv"),
-        Field("mcc", "Mobile country code of the SIM (3 digits, text).", "category", "", _REF + "carriers.csv"),
-        Field("mnc", "Mobile network code of the SIM (2-3 digits, text, leading zeros kept).", "category", "", _REF + "carriers.csv"),
-        Field("device_id", "Device identifier (16 hex digits), shared by apps on the same phone.", "string", "", "derived"),
-        Field("has_facebook_app_same_phone", "The Facebook app is installed on this phone (device-identifier link possible).", "bool", "", _PARAMS),
-        Field("consent_state", "WhatsApp consent state in 2016; see analysis.population.CONSENT_STATES.", "category", "", _PARAMS),
-        Field("opt_out_day", "Day of the 30-day window on which the person opted out (0 = unticked before agreeing); null otherwise.", "Int64", "days", _PARAMS),
-        Field("whatsapp_registered_on", "Date the WhatsApp account was created (null for non-users).", "datetime64[s]", "date", _PARAMS),
-        Field("terms_accepted_on", "Date the 2016 terms were accepted (null for non-users and leavers).", "datetime64[s]", "date", _PARAMS),
-        Field("whatsapp_last_seen_at", "Last time the person used WhatsApp, UTC (null for non-users).", "datetime64[s]", "UTC timestamp", _PARAMS),
-        Field("whatsapp_app_version", "WhatsApp app version (null for non-users).", "category", "", "assumption"),
+        Field(
+            "screen_resolution",
+            "Screen resolution, WIDTHxHEIGHT in pixels.",
+            "category",
+            "pixels",
+            _REF + "screen_resolutions.csv",
+        ),
+        Field(
+            "carrier_name",
+            "Mobile network operator of the SIM.",
+            "category",
+            "",
+            _REF + "carriers.csv",
+        ),
+        Field(
+            "mcc",
+            "Mobile country code of the SIM (3 digits, text).",
+            "category",
+            "",
+            _REF + "carriers.csv",
+        ),
+        Field(
+            "mnc",
+            "Mobile network code of the SIM (2-3 digits, text, leading zeros kept).",
+            "category",
+            "",
+            _REF + "carriers.csv",
+        ),
+        Field(
+            "device_id",
+            "Device identifier (16 hex digits), shared by apps on the same phone.",
+            "string",
+            "",
+            "derived",
+        ),
+        Field(
+            "has_facebook_app_same_phone",
+            "The Facebook app is installed on this phone (device-identifier link possible).",
+            "bool",
+            "",
+            _PARAMS,
+        ),
+        Field(
+            "consent_state",
+            "WhatsApp consent state in 2016; see analysis.population.CONSENT_STATES.",
+            "category",
+            "",
+            _PARAMS,
+        ),
+        Field(
+            "opt_out_day",
+            "Day of the 30-day window on which the person opted out (0 = unticked before agreeing); null otherwise.",
+            "Int64",
+            "days",
+            _PARAMS,
+        ),
+        Field(
+            "whatsapp_registered_on",
+            "Date the WhatsApp account was created (null for non-users).",
+            "datetime64[s]",
+            "date",
+            _PARAMS,
+        ),
+        Field(
+            "terms_accepted_on",
+            "Date the 2016 terms were accepted (null for non-users and leavers).",
+            "datetime64[s]",
+            "date",
+            _PARAMS,
+        ),
+        Field(
+            "whatsapp_last_seen_at",
+            "Last time the person used WhatsApp, UTC (null for non-users).",
+            "datetime64[s]",
+            "UTC timestamp",
+            _PARAMS,
+        ),
+        Field(
+            "whatsapp_app_version",
+            "WhatsApp app version (null for non-users).",
+            "category",
+            "",
+            "assumption",
+        ),
     ),
 )
 
@@ -103,7 +267,9 @@ def apply_dtypes(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     missing = [c for c in table.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.columns]
     if missing or extra:
-        raise ValueError(f"table {table.name}: missing columns {missing}, undocumented columns {extra}")
+        raise ValueError(
+            f"table {table.name}: missing columns {missing}, undocumented columns {extra}"
+        )
     out = frame[table.columns].copy()
     for f in table.fields:
         if f.dtype == "category":
@@ -135,7 +301,7 @@ def all_tables() -> dict[str, Table]:
 
 
 def data_dictionary_markdown() -> str:
-    """The data dictionary as Markdown, one section per table, for every table of the package."""
+    """Render the data dictionary as Markdown, one section per table of the package."""
     all_tables()
     lines = [
         "# Data dictionary",
@@ -144,9 +310,14 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     for table in TABLES.values():
-        lines += [f"## `{table.name}`", "", table.description, "",
-                  "| column | type | unit | description | source |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            f"## `{table.name}`",
+            "",
+            table.description,
+            "",
+            "| column | type | unit | description | source |",
+            "|---|---|---|---|---|",
+        ]
         for f in table.fields:
             lines.append(f"| `{f.name}` | {f.dtype} | {f.unit} | {f.description} | {f.source} |")
         lines.append("")

@@ -216,7 +216,7 @@ class SocialParams(Params):
         "our 8 countries are a subset of the world, so fewer cross-border ties fall inside it",
         confidence="med",
     )
-    role_shares: dict = param(  # noqa: RUF009 (param copies mappings per instance)
+    role_shares: dict = param(
         {"clinician": 0.004, "lawyer": 0.003, "journalist": 0.002, "sex_worker": 0.002},
         kind="weights",
         choices=ROLES[1:],
@@ -224,7 +224,7 @@ class SocialParams(Params):
         source="assumption: order of magnitude of occupational shares of adults",
         confidence="low",
     )
-    clients_per_professional: dict = param(  # noqa: RUF009 (param copies mappings per instance)
+    clients_per_professional: dict = param(
         {"clinician": 15.0, "lawyer": 10.0, "journalist": 8.0, "sex_worker": 20.0},
         kind="weights",
         choices=ROLES[1:],
@@ -245,7 +245,7 @@ class SocialParams(Params):
         plausible=(0.05, 0.5),
         description="Share of people who keep one ex-partner in their phone.",
     )
-    facebook_friend_probability: dict = param(  # noqa: RUF009 (param copies mappings per instance)
+    facebook_friend_probability: dict = param(
         _kind_weights(
             patient_clinician=0.02,
             client_lawyer=0.05,
@@ -261,7 +261,7 @@ class SocialParams(Params):
         description="P(a tie between two Facebook users is a Facebook friendship), by tie kind. "
         "Sensitive ties rarely are.",
     )
-    address_book_inclusion: dict = param(  # noqa: RUF009 (param copies mappings per instance)
+    address_book_inclusion: dict = param(
         _kind_weights(
             patient_clinician=0.95,
             client_lawyer=0.9,
@@ -1338,3 +1338,227 @@ def plot_ego_network(world: SocialWorld, person_id: int, *, seed: int = 2016):
         ],
     )
     return fig, data.sort_values(["person_a_id", "person_b_id"], ignore_index=True)
+
+
+def clustering_by_world_size(
+    world: SocialWorld, sizes, *, sample: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """Structure of ``world`` and of larger worlds built with the same parameters.
+
+    Each larger world has a fresh population of that size (same ``WorldParams`` seed as
+    ``world.params.seed``) and ties only (no address books). Only the size changes.
+
+    Parameters
+    ----------
+    world : SocialWorld
+        The reference world (its own size is the first row).
+    sizes : iterable of int
+        Further world sizes.
+    sample, seed : int
+        Passed to :func:`structure_report`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``people``, ``median_ties``, ``clustering_near_median``, ``cross_country_share``.
+    """
+    from analysis.params import WorldParams
+    from analysis.population import generate_population
+
+    rows = []
+    for size in [world.n_people, *sizes]:
+        if size == world.n_people:
+            w = world
+        else:
+            big = generate_population(WorldParams(n_people=int(size), seed=world.params.seed))
+            w = build_social_world(big, world.params, address_books=False)
+        r = structure_report(w, sample=sample, seed=seed).set_index("metric")["achieved"]
+        rows.append(
+            {
+                "people": int(size),
+                "median_ties": r.iloc[0],
+                "clustering_near_median": r.iloc[3],
+                "cross_country_share": r.iloc[5],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plot_clustering_by_world_size(table: pd.DataFrame, target: float = 0.14):
+    """Clustering near the median degree against world size (log axis), with the target.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`clustering_by_world_size`.
+    target : float
+        Facebook's 2011 value, drawn as a dashed line.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``table`` itself.
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import PALETTE
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.semilogx(
+        table["people"],
+        table["clustering_near_median"],
+        marker="o",
+        color=PALETTE[0],
+        label="synthetic world",
+    )
+    ax.axhline(
+        target, color="black", linestyle="--", linewidth=1, label=f"Facebook 2011 ({target:g})"
+    )
+    ax.set_xticks(table["people"], [f"{int(n):,}" for n in table["people"]])
+    ax.minorticks_off()
+    ax.set_xlabel("People in the world")
+    ax.set_ylabel("Clustering near the median degree")
+    ax.set_ylim(0, 0.4)
+    ax.set_title("Clustering settles as the world grows", loc="left")
+    ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.16))
+    return fig, table.copy()
+
+
+_VISIBILITY_SERIES = {
+    "in_any_phone_share": "in a phone",
+    "whatsapp_sees_share": "WhatsApp holds",
+    "facebook_friend_share": "Facebook friendship",
+    "facebook_sees_share": "Facebook sees (friend or upload)",
+}
+
+
+def plot_visibility_by_kind(seen: pd.DataFrame):
+    """Draw the share of ties of each kind that phones, WhatsApp and Facebook see.
+
+    Parameters
+    ----------
+    seen : pandas.DataFrame
+        Output of :func:`visibility_by_kind`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``seen`` itself (one row per tie kind).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    kinds = seen["tie_kind"].astype(str).str.replace("_", " ").to_numpy()
+    y = np.arange(len(kinds))
+    height = 0.8 / len(_VISIBILITY_SERIES)
+    fig, ax = plt.subplots(figsize=(8, 6))
+    for i, (col, label) in enumerate(_VISIBILITY_SERIES.items()):
+        ax.barh(
+            y - 0.4 + height * (i + 0.5),
+            seen[col],
+            height,
+            color=PALETTE[i % len(PALETTE)],
+            label=label,
+        )
+    ax.set_yticks(y, kinds)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Share of ties of this kind")
+    ax.set_title("Which ties phones, WhatsApp and Facebook can see", loc="left")
+    ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.08))
+    return fig, seen.reset_index(drop=True)
+
+
+_NORMALISATION_SERIES = {
+    "normalised_share": "all entries normalised",
+    "person_normalised_share": "entries for people normalised",
+    "person_right_number_share": "... to that person's number",
+}
+
+
+def plot_normalisation_by_country(by_country: pd.DataFrame):
+    """Draw the share of address-book entries that normalise, by the owner's country.
+
+    Parameters
+    ----------
+    by_country : pandas.DataFrame
+        Output of :func:`analysis.addressbook.normalisation_by_country`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``by_country`` itself (one row per country).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.figures import PALETTE
+
+    countries = by_country["country_code"].astype(str).to_numpy()
+    x = np.arange(len(countries))
+    width = 0.8 / len(_NORMALISATION_SERIES)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for i, (col, label) in enumerate(_NORMALISATION_SERIES.items()):
+        ax.bar(
+            x - 0.4 + width * (i + 0.5),
+            by_country[col],
+            width,
+            color=PALETTE[i % len(PALETTE)],
+            label=label,
+        )
+    ax.set_xticks(x, countries)
+    ax.set_ylim(0.5, 1.0)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("Share of address-book entries")
+    ax.set_title(
+        "Address-book entries that phonenumbers can normalise, by owner country", loc="left"
+    )
+    ax.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.1))
+    return fig, by_country.reset_index(drop=True)
+
+
+def address_book_of(world: SocialWorld, owner: int | None = None, n: int = 12) -> pd.DataFrame:
+    """Show the first ``n`` entries of one person's address book, typed and normalised.
+
+    Parameters
+    ----------
+    world : SocialWorld
+        A world built with address books.
+    owner : int, optional
+        ``person_id`` of the owner; defaults to the owner of the first entry.
+    n : int
+        Number of entries shown.
+    """
+    book = world.address_book
+    if book is None or len(book) == 0:
+        raise ValueError("this world has no address books (build it with address_books=True)")
+    if owner is None:
+        owner = int(book["owner_person_id"].iloc[0])
+    cols = ["entry_label", "entry_raw", "contact_kind", "entry_e164", "normalise_reason"]
+    return book.loc[book["owner_person_id"] == owner, cols].head(n)
+
+
+def example_person(
+    world: SocialWorld, role: str = "clinician", tie_range: tuple[int, int] = (20, 60)
+) -> int:
+    """Pick the person with ``role`` and the fewest ties within ``tie_range`` (lowest id).
+
+    Raises
+    ------
+    ValueError
+        If ``role`` is unknown or nobody with that role has a tie count in range.
+    """
+    if role not in ROLES:
+        raise ValueError(f"role {role!r} is not one of {ROLES}")
+    attrs = world.person_attrs
+    found = attrs[(attrs["sensitive_role"] == role) & attrs["tie_count"].between(*tie_range)]
+    if found.empty:
+        raise ValueError(f"nobody with role {role!r} has between {tie_range} ties")
+    return int(found.sort_values(["tie_count", "person_id"])["person_id"].iloc[0])

@@ -46,9 +46,15 @@ def adoption_by_country(people: pd.DataFrame) -> pd.DataFrame:
     )
     achieved["country_code"] = achieved["country_code"].astype(str)
     return achieved.merge(
-        ref.rename(columns={"whatsapp_adoption_share": "whatsapp_reference_share",
-                            "facebook_adoption_share": "facebook_reference_share"}),
-        on="country_code", how="left", validate="one_to_one",
+        ref.rename(
+            columns={
+                "whatsapp_adoption_share": "whatsapp_reference_share",
+                "facebook_adoption_share": "facebook_reference_share",
+            }
+        ),
+        on="country_code",
+        how="left",
+        validate="one_to_one",
     )
 
 
@@ -57,14 +63,18 @@ def mix_by_country(people: pd.DataFrame, column: str) -> pd.DataFrame:
 
     Returns a wide table: one row per country, one column per value.
     """
-    table = pd.crosstab(people["country_code"].astype(str), people[column].astype(str), normalize="index")
+    table = pd.crosstab(
+        people["country_code"].astype(str), people[column].astype(str), normalize="index"
+    )
     table.columns.name = None
     return table
 
 
 def consent_mix(people: pd.DataFrame) -> pd.DataFrame:
     """Count and share of each consent state, among everyone and among WhatsApp users."""
-    counts = people["consent_state"].astype(str).value_counts().reindex(CONSENT_STATES, fill_value=0)
+    counts = (
+        people["consent_state"].astype(str).value_counts().reindex(CONSENT_STATES, fill_value=0)
+    )
     wa_total = int(people["is_whatsapp_user"].sum())
     out = pd.DataFrame(
         {

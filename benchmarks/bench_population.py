@@ -34,7 +34,9 @@ for code in countries:
 def test_population_generation_speed_and_memory():
     rows = []
     faker = measure(FAKER_SETUP, FAKER_WORK, repeat=2)
-    rows.append({"method": "per-record Faker (name, email, city, phone)", "people": 100_000, **faker})
+    rows.append(
+        {"method": "per-record Faker (name, email, city, phone)", "people": 100_000, **faker}
+    )
     for n in (100_000, 1_000_000):
         got = measure(SETUP, f"people = generate_population(WorldParams(n_people={n}))", repeat=3)
         rows.append({"method": "analysis.population (all 31 columns)", "people": n, **got})

@@ -33,8 +33,13 @@ def measure(setup: str, work: str, *, repeat: int = 1, timeout: int = 1800) -> d
     code = TEMPLATE.format(setup=textwrap.dedent(setup), work=textwrap.dedent(work))
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=timeout, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
         line = next(ln for ln in out.stdout.splitlines() if ln.startswith("MEASURE "))
         runs.append(json.loads(line.removeprefix("MEASURE ")))
     return {"seconds": min(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs)}
@@ -47,4 +52,8 @@ def report(title: str, rows: list[dict]) -> None:
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
     for row in rows:
-        print("| " + " | ".join(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row.values()) + " |")
+        print(
+            "| "
+            + " | ".join(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row.values())
+            + " |"
+        )

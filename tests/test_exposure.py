@@ -226,3 +226,120 @@ def test_determinism_and_params(world, scenarios):
         ex.ExposureParams(method="jaccard")
     small = ex.scenario_suggestions(world, scenarios["mix_2016"], ex.ExposureParams(k=3))
     assert small.with_whatsapp.groupby("person_id").size().max() <= 3
+
+
+# --------------------------------------------------------------------------------------
+# notebook helpers: tables and charts
+# --------------------------------------------------------------------------------------
+def _agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def test_scenario_label_uses_titles_and_marks_address_books(scenarios):
+    assert ex.scenario_label(scenarios["all_partial_opt_out"]) == (
+        scenarios["all_partial_opt_out"].title
+    )
+    assert "address books" in ex.scenario_label(scenarios["mix_2016_books"])
+    assert ex.scenario_label(scenarios["mix_2016_books"]) != ex.scenario_label(
+        scenarios["mix_2016"]
+    )
+
+
+def test_plot_new_suggestions_labels_scenarios_with_titles(compared, scenarios):
+    plt = _agg()
+    summary, _ = compared
+    fig, data = ex.plot_new_suggestions(summary, scenarios)
+    assert isinstance(fig, plt.Figure) and len(data) == len(summary)
+    assert list(data.columns) == [
+        "scenario",
+        "scenario_title",
+        "whatsapp_only_share",
+        "members_with_whatsapp_only_share",
+    ]
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == data["scenario_title"].tolist()
+    assert "all_partial_opt_out" not in ticks
+    plt.close(fig)
+    with pytest.raises(KeyError, match="not in scenarios"):
+        ex.plot_new_suggestions(summary, {})
+
+
+def test_sensitive_table_and_chart(compared, scenarios):
+    plt = _agg()
+    _, results = compared
+    sens = ex.sensitive_counts(results)
+    keep = ["no_opt_out", "mix_2016", "mix_2016_books"]
+    wide = ex.sensitive_table(sens, keep)
+    assert list(wide.columns) == keep and len(wide) == len(ex.SENSITIVE_PAIR_KINDS)
+    assert wide.to_numpy().sum() == sens[sens.scenario.isin(keep)]["suggestion_count"].sum()
+    fig, data = ex.plot_sensitive_ties(sens, scenarios, keep)
+    assert isinstance(fig, plt.Figure) and not data.empty
+    assert {"scenario", "scenario_title", "label", "suggestion_count"} <= set(data.columns)
+    assert set(data["scenario"]) == set(keep)
+    plt.close(fig)
+    with pytest.raises(KeyError):
+        ex.sensitive_table(sens, ["no_such_scenario"])
+
+
+def test_attribution_table_counts_every_attributed_suggestion(world, compared):
+    _, results = compared
+    table = ex.attribution_table(world, results, ["mix_2016", "mix_2016_books"])
+    n = sum(
+        len(ex.attribute_suggestions(world, results[k])) for k in ("mix_2016", "mix_2016_books")
+    )
+    assert int(table.to_numpy().sum()) == n
+    assert set(table.columns) <= set(ex.ATTRIBUTIONS)
+
+
+def test_exposure_curves_and_chart(world, scenarios):
+    plt = _agg()
+    curve = ex.exposure_curves(world, scenarios, ["mix_2016"], (0.5,))
+    assert not curve.empty and set(curve["setting"]) == {"mix_2016"}
+    assert curve["exposed_share"].between(0, 1).all()
+    fig, data = ex.plot_exposure_curve(curve, scenarios)
+    assert isinstance(fig, plt.Figure) and len(data) == len(curve)
+    assert {"bin_mid", "exposed_share", "setting", "setting_title"} <= set(data.columns)
+    assert (data["setting_title"] == scenarios["mix_2016"].title).all()
+    plt.close(fig)
+
+
+def test_shadow_auc_table_and_chart(world):
+    plt = _agg()
+    shadow = ex.shadow_tie_auc(world, (0.2, 1.0), (0, 1))
+    table = ex.shadow_auc_table(shadow)
+    assert table["disclosure_share"].tolist() == [0.2, 1.0]
+    for col in ("mean", "low", "high", "mean_shared_contacts", "low_shared_contacts"):
+        assert col in table.columns
+    assert (table["low"] <= table["mean"]).all() and (table["mean"] <= table["high"]).all()
+    fig, data = ex.plot_shadow_auc(table)
+    assert isinstance(fig, plt.Figure) and len(data) == 2
+    plt.close(fig)
+
+
+def test_clinician_example_and_chart(world, compared):
+    plt = _agg()
+    _, results = compared
+    candidates = ("mix_2016", "mix_2016_books")
+    has_co = any(
+        (results[c].whatsapp_only["sensitive_kind"] == "co_patients").any() for c in candidates
+    )
+    assert has_co, "the seeded test world is built to contain a co-patient suggestion"
+    example = ex.clinician_example(world, results, candidates)
+    assert example.scenario in candidates and example.suggestion_count >= 1
+    pc = world.ties[world.ties["tie_kind"] == "patient_clinician"]
+    assert set(example.patients) == set(pc.loc[pc.person_a_id == example.clinician, "person_b_id"])
+    kinds = set(example.drawn["kind"])
+    assert {"patient-clinician tie", "WhatsApp-only suggestion"} <= kinds
+    nodes = {example.clinician, *example.patients.tolist()}
+    assert set(example.drawn["a"]) | set(example.drawn["b"]) <= nodes
+    fig, data = ex.plot_clinician_example(example, seed=1)
+    assert isinstance(fig, plt.Figure) and len(data) == len(example.drawn)
+    assert list(data.columns) == ["a", "b", "kind", "ax_", "ay", "bx", "by"]
+    plt.close(fig)
+    with pytest.raises(KeyError):
+        ex.clinician_example(world, results, ("nope",))

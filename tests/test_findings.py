@@ -347,3 +347,22 @@ def test_headline_conclusions_render_verdicts(summary):
     )
     assert f.headline_conclusions(s, concl) == ["No: keeps at least 99% (here 99%)."]
     assert f.headline_conclusions(s, ()) == []
+
+
+def test_ads_rates_match_run_scenarios():
+    """The shared-lists shortcut gives what analysis.ads.run_scenarios gives."""
+    from analysis import ads
+    from analysis.policy import builtin_scenarios
+    from analysis.social import SocialParams
+
+    people, world = f._world(
+        WorldParams(n_people=400, seed=4).to_toml_text(), SocialParams(seed=4).to_toml_text()
+    )
+    scen = builtin_scenarios()[f.MIX].replace(address_books=True)
+    ap = ads.AdsParams(n_businesses=4)
+    mine = f._ads_rates(people, world, ap, 4, scen)
+    numbers_only = ap.replace(match_emails=False, shadow_contacts_usable=False)
+    for got, params in zip(mine, (ap, numbers_only), strict=True):
+        res = ads.run_scenarios(people, world, params, seed=4, scenarios={f.MIX: scen})
+        want = ads.overall_rates({"model": res}).iloc[0]
+        assert got.drop("facebook_data").equals(want.drop("facebook_data"))

@@ -194,14 +194,10 @@ def test_tiny_world_table_and_purposes():
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def world():
-    people = generate_population(WorldParams(n_people=1200, seed=7))
-    try:
-        from analysis.social import SocialParams, build_social_world
+    from analysis.social import SocialParams, build_social_world
 
-        social = build_social_world(people, SocialParams(seed=7))
-    except Exception:  # the social world is optional here; mechanism 3 is tested on the tiny world
-        social = None
-    return people, social
+    people = generate_population(WorldParams(n_people=1200, seed=7))
+    return people, build_social_world(people, SocialParams(seed=7))
 
 
 def test_nothing_linked_before_the_change(world):
@@ -272,8 +268,6 @@ def test_run_seeds_and_summary():
 
 def test_address_book_switch_adds_uploaders(world):
     people, social = world
-    if social is None:
-        pytest.skip("social world unavailable")
     off = compute_links(people, SCEN["no_opt_out"], social)
     on = compute_links(people, SCEN["no_opt_out"].replace(address_books=True), social)
     assert len(on.inferred) >= len(off.inferred)

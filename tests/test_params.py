@@ -30,7 +30,10 @@ def test_defaults_are_valid_and_round_trip_through_toml(tmp_path):
         ({"country_weights": {"IN": -1.0}}, ["country_weights", "'IN'", ">= 0"]),
         ({"country_weights": {"IN": 0.0}}, ["country_weights", "positive total"]),
         ({"country_weights": {}}, ["country_weights"]),
-        ({"facebook_phone_source_weights": {"sms": 1.0}}, ["facebook_phone_source_weights", "'sms'"]),
+        (
+            {"facebook_phone_source_weights": {"sms": 1.0}},
+            ["facebook_phone_source_weights", "'sms'"],
+        ),
         ({"seed": -1}, ["seed", "-1"]),
         ({"opt_out_day_half_life_days": 0.0}, ["opt_out_day_half_life_days", "0.0"]),
     ],
@@ -46,7 +49,9 @@ def test_bad_values_name_parameter_value_and_rule(changes, fragments):
 def test_unknown_key_in_file_is_named_with_known_keys(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[population]\nn_people = 100\nn_peple = 3\n")
-    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['n_peple'\].*known parameters"):
+    with pytest.raises(
+        ParameterError, match=r"unknown parameter\(s\) \['n_peple'\].*known parameters"
+    ):
         WorldParams.from_toml(path)
 
 

@@ -29,14 +29,18 @@ def test_numbers_survive_national_and_international_writing(country):
             written = format_number(e164, style)
             assert normalise(written, country) == (e164, "ok"), (style, written)
         # written nationally, parsed from another country's phone: must need the country code
-        assert normalise(format_number(e164, "international"), "US" if country != "US" else "GB")[0] == e164
+        assert (
+            normalise(format_number(e164, "international"), "US" if country != "US" else "GB")[0]
+            == e164
+        )
 
 
 def test_check_synthetic_catches_real_numbers_and_strays():
     real_gb_mobile = "+447911123456"  # valid per phonenumbers: could be a real subscriber
     assert pn.is_valid_number(pn.parse(real_gb_mobile))
-    problems = check_synthetic([real_gb_mobile, "+4476100", "+917610000000", "nonsense"],
-                               ["GB", "GB", "GB", "GB"])
+    problems = check_synthetic(
+        [real_gb_mobile, "+4476100", "+917610000000", "nonsense"], ["GB", "GB", "GB", "GB"]
+    )
     assert len(problems) == 4
     assert "outside the synthetic block" in problems[0] or "VALID" in problems[0]
 

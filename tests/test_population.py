@@ -38,10 +38,15 @@ def test_adoption_matches_reference_within_tolerance():
     by_country = people.groupby("country_code", observed=True)
     for country, group in by_country:
         n = len(group)
-        for col, ref_col in [("is_whatsapp_user", "whatsapp_adoption_share"),
-                             ("is_facebook_user", "facebook_adoption_share")]:
+        for col, ref_col in [
+            ("is_whatsapp_user", "whatsapp_adoption_share"),
+            ("is_facebook_user", "facebook_adoption_share"),
+        ]:
             expected = ref.at[country, ref_col]
-            assert abs(group[col].mean() - expected) < binomial_tolerance(expected, n), (country, col)
+            assert abs(group[col].mean() - expected) < binomial_tolerance(expected, n), (
+                country,
+                col,
+            )
 
 
 def test_country_weights_are_respected():
@@ -63,8 +68,13 @@ def test_overlap_parameter_moves_facebook_given_whatsapp_but_not_marginals():
 
 
 def test_consent_state_mix_follows_parameters():
-    params = WorldParams(n_people=60_000, seed=6, opt_out_uptake_share=0.2,
-                         whatsapp_new_user_share=0.1, whatsapp_left_share=0.05)
+    params = WorldParams(
+        n_people=60_000,
+        seed=6,
+        opt_out_uptake_share=0.2,
+        whatsapp_new_user_share=0.1,
+        whatsapp_left_share=0.05,
+    )
     people = generate_population(params)
     wa = people[people.is_whatsapp_user]
     states = wa["consent_state"].value_counts(normalize=True)
@@ -77,7 +87,9 @@ def test_consent_state_mix_follows_parameters():
     opted = states["unticked_before_agreeing"] + states["opted_out_in_window"]
     stayers = existing - states["left_whatsapp"]
     assert abs(opted / stayers - 0.2) < binomial_tolerance(0.2, n)
-    assert abs(states["unticked_before_agreeing"] / opted - 0.5) < binomial_tolerance(0.5, int(opted * n))
+    assert abs(states["unticked_before_agreeing"] / opted - 0.5) < binomial_tolerance(
+        0.5, int(opted * n)
+    )
 
 
 def test_opt_out_days_and_dates_are_coherent(small_people):
@@ -89,14 +101,21 @@ def test_opt_out_days_and_dates_are_coherent(small_people):
     assert p.loc[others, "opt_out_day"].isna().all()
     new = p[p.consent_state == "new_user_no_choice"]
     assert (new["whatsapp_registered_on"] > pd.Timestamp("2016-08-25")).all()
-    existing = p[p.consent_state.isin(["kept_default", "unticked_before_agreeing", "opted_out_in_window"])]
+    existing = p[
+        p.consent_state.isin(["kept_default", "unticked_before_agreeing", "opted_out_in_window"])
+    ]
     assert (existing["whatsapp_registered_on"] <= pd.Timestamp("2016-08-25")).all()
     assert (existing["terms_accepted_on"] >= pd.Timestamp("2016-08-25")).all()
     assert p.loc[p.consent_state == "left_whatsapp", "terms_accepted_on"].isna().all()
     wa = p[p.is_whatsapp_user]
     assert wa["whatsapp_last_seen_at"].notna().all()
     assert (wa["whatsapp_last_seen_at"] <= pd.Timestamp("2016-10-01")).all()
-    assert p.loc[~p.is_whatsapp_user, ["whatsapp_registered_on", "whatsapp_last_seen_at"]].isna().all().all()
+    assert (
+        p.loc[~p.is_whatsapp_user, ["whatsapp_registered_on", "whatsapp_last_seen_at"]]
+        .isna()
+        .all()
+        .all()
+    )
 
 
 def test_devices_are_coherent_with_country_and_os(small_people):
@@ -119,7 +138,11 @@ def test_android_share_follows_reference():
     people = generate_population(WorldParams(n_people=40_000, seed=8))
     ref = load("os_share")
     android = ref[ref.os_name == "Android"].set_index("country_code")["market_share"]
-    got = people.assign(a=people.os_name == "Android").groupby("country_code", observed=True)["a"].mean()
+    got = (
+        people.assign(a=people.os_name == "Android")
+        .groupby("country_code", observed=True)["a"]
+        .mean()
+    )
     counts = people["country_code"].value_counts()
     for c, share in got.items():
         assert abs(share - android[c]) < binomial_tolerance(android[c], counts[c]), c
@@ -153,7 +176,9 @@ def test_same_seed_same_bytes_and_different_seed_differs(tmp_path):
     params = WorldParams(n_people=3000, seed=21)
     a = write_parquet(generate_population(params), tmp_path / "a.parquet").read_bytes()
     b = write_parquet(generate_population(params), tmp_path / "b.parquet").read_bytes()
-    c = write_parquet(generate_population(params.replace(seed=22)), tmp_path / "c.parquet").read_bytes()
+    c = write_parquet(
+        generate_population(params.replace(seed=22)), tmp_path / "c.parquet"
+    ).read_bytes()
     assert a == b
     assert a != c
 

@@ -4,14 +4,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from analysis.figures import save_figure  # noqa: E402
-from analysis.io import atomic_path, write_csv  # noqa: E402
-from analysis.paths import DATA_DICTIONARY  # noqa: E402
-from analysis.schema import PEOPLE, Table, apply_dtypes, data_dictionary_markdown  # noqa: E402
+from analysis.figures import save_figure
+from analysis.io import atomic_path, write_csv
+from analysis.paths import DATA_DICTIONARY
+from analysis.schema import PEOPLE, Table, apply_dtypes, data_dictionary_markdown
 
 
 def test_committed_data_dictionary_is_current():
@@ -25,8 +25,11 @@ def test_every_registering_module_is_listed():
 
     from analysis import schema
 
-    declaring = {p.stem for p in pathlib.Path(schema.__file__).parent.glob("*.py")
-                 if "register(" in p.read_text() and p.stem != "schema"}
+    declaring = {
+        p.stem
+        for p in pathlib.Path(schema.__file__).parent.glob("*.py")
+        if "register(" in p.read_text() and p.stem != "schema"
+    }
     assert declaring <= set(schema.TABLE_MODULES)
 
 
@@ -51,7 +54,11 @@ def test_save_figure_writes_png_csv_and_caption(tmp_path):
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pd.read_csv(paths["csv"]).equals(data)
     assert paths["txt"].read_text() == "A demo chart.\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-chart.csv", "demo-chart.png", "demo-chart.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "demo-chart.csv",
+        "demo-chart.png",
+        "demo-chart.txt",
+    ]
 
 
 @pytest.mark.parametrize(

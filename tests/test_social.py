@@ -253,3 +253,82 @@ def test_ego_network_and_figures(world):
     ):
         assert not data.empty
         plt.close(fig)
+
+
+# --------------------------------------------------------------------------------------
+# notebook helpers: tables and charts
+# --------------------------------------------------------------------------------------
+def _agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def test_clustering_by_world_size_and_its_chart(world):
+    plt = _agg()
+    table = social.clustering_by_world_size(world, [800], sample=200)
+    assert list(table.columns) == [
+        "people",
+        "median_ties",
+        "clustering_near_median",
+        "cross_country_share",
+    ]
+    assert table["people"].tolist() == [world.n_people, 800]
+    assert table["clustering_near_median"].between(0, 1).all()
+    fig, data = social.plot_clustering_by_world_size(table)
+    assert isinstance(fig, plt.Figure) and not data.empty
+    assert "clustering_near_median" in data.columns
+    plt.close(fig)
+
+
+def test_plot_visibility_by_kind_returns_the_plotted_shares(world):
+    plt = _agg()
+    seen = social.visibility_by_kind(world)
+    fig, data = social.plot_visibility_by_kind(seen)
+    assert isinstance(fig, plt.Figure) and len(data) == len(seen)
+    assert {"tie_kind", "in_any_phone_share", "facebook_sees_share"} <= set(data.columns)
+    bars = [p for p in fig.axes[0].patches]
+    assert len(bars) == 4 * len(seen)
+    plt.close(fig)
+
+
+def test_plot_normalisation_by_country_returns_a_row_per_country(world):
+    from analysis.addressbook import normalisation_by_country
+
+    plt = _agg()
+    by_country = normalisation_by_country(world.address_book, world.people)
+    fig, data = social.plot_normalisation_by_country(by_country)
+    assert isinstance(fig, plt.Figure) and not data.empty
+    assert {"country_code", "normalised_share", "person_right_number_share"} <= set(data.columns)
+    assert data["country_code"].is_unique
+    plt.close(fig)
+
+
+def test_address_book_of_shows_one_owner(world):
+    owner = int(world.address_book["owner_person_id"].iloc[-1])
+    book = social.address_book_of(world, owner, n=5)
+    assert 0 < len(book) <= 5
+    assert list(book.columns) == [
+        "entry_label",
+        "entry_raw",
+        "contact_kind",
+        "entry_e164",
+        "normalise_reason",
+    ]
+    mine = world.address_book.loc[book.index, "owner_person_id"]
+    assert (mine == owner).all()
+
+
+def test_example_person_picks_the_fewest_ties_in_range(world):
+    attrs = world.person_attrs
+    ego = social.example_person(world, role="clinician", tie_range=(0, 10_000))
+    clinicians = attrs[attrs["sensitive_role"] == "clinician"]
+    assert attrs.loc[attrs["person_id"] == ego, "sensitive_role"].item() == "clinician"
+    assert attrs.loc[attrs["person_id"] == ego, "tie_count"].item() == clinicians["tie_count"].min()
+    with pytest.raises(ValueError, match="role"):
+        social.example_person(world, role="astronaut")
+    with pytest.raises(ValueError, match="ties"):
+        social.example_person(world, tie_range=(10_000, 20_000))
