@@ -190,13 +190,16 @@ def _tables(
         file=sys.stderr,
     )
     try:
+        steps.set_postfix_str("people")
         people = generate_population(params["population"])
         steps.update()
+        steps.set_postfix_str("social world")
         social = build_social_world(people, params["social"])
         steps.update()
         tables: dict[str, pd.DataFrame] = {}
         shares, scores, inferred = [], [], None
         for name, s in compare.items():
+            steps.set_postfix_str(f"linking under {name}")
             links = linking.compute_links(
                 people, s, social, params["linking"], seed=seed, inferred=inferred
             )
@@ -212,9 +215,11 @@ def _tables(
             steps.update()
         tables["link_shares"] = _first(pd.concat(shares, ignore_index=True), "scenario")
         tables["mechanism_scores"] = _first(pd.concat(scores, ignore_index=True), "scenario")
+        steps.set_postfix_str("friend suggestions")
         summary, _ = exposure.compare_scenarios(social, compare, params["exposure"], seed=seed)
         tables["suggestion_summary"] = summary
         steps.update()
+        steps.set_postfix_str("ad matching")
         res = ads.run_scenarios(people, social, params["ads"], seed=seed, scenarios=compare)
         tables["ad_match_rates"] = ads.overall_rates({"as_modelled": res}).drop(
             columns="facebook_data"
