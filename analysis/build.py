@@ -49,6 +49,13 @@ th { background: #f0f0f0; }
 """
 
 
+#: What would make a browser fetch something from the web (plain hyperlinks are fine).
+REMOTE_RESOURCE = re.compile(
+    r"""(\bsrc=["']https?://|<link\b[^>]*\bhref=["']https?://|@import\s+url\(["']?https?://)""",
+    re.I,
+)
+
+
 def _exporter() -> HTMLExporter:
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input_prompt = True
@@ -130,7 +137,7 @@ def render_report(executed: list[Path], target: Path) -> Path:
         + "".join(sections)
         + "</main></body></html>\n"
     )
-    if re.search(r"""(src|href)=["']https?://""", page):
+    if REMOTE_RESOURCE.search(page):
         raise RuntimeError(
             "the report would fetch a resource from the web; it must be self-contained"
         )

@@ -53,7 +53,7 @@ COMPARISON = "no_opt_out"
 #: Sections a ``--params`` file may hold. The ``population`` and ``social`` worlds, the
 #: linking mechanisms, friend suggestions (``exposure``) and ad matching (``ads``) are
 #: used by ``run``; the others are accepted so that ``params --write`` output loads back.
-USED_SECTIONS = ("population", "social", "linking", "exposure", "ads")
+USED_SECTIONS = ("population", "social", "linking", "suggestions", "ads")
 
 
 class UsageError(ValueError):
@@ -216,7 +216,7 @@ def _tables(
         tables["link_shares"] = _first(pd.concat(shares, ignore_index=True), "scenario")
         tables["mechanism_scores"] = _first(pd.concat(scores, ignore_index=True), "scenario")
         steps.set_postfix_str("friend suggestions")
-        summary, _ = exposure.compare_scenarios(social, compare, params["exposure"], seed=seed)
+        summary, _ = exposure.compare_scenarios(social, compare, params["suggestions"], seed=seed)
         tables["suggestion_summary"] = summary
         steps.update()
         steps.set_postfix_str("ad matching")

@@ -64,7 +64,13 @@ from analysis.params import Params, param
 from analysis.policy import Scenario, effective_states, field_purposes
 from analysis.population import stream
 from analysis.schema import Field, Table, register
-from analysis.suggest import METHODS, auc_score, edges_to_adjacency, pair_scores, top_k_suggestions
+from analysis.suggest import (
+    SuggestParams,
+    auc_score,
+    edges_to_adjacency,
+    pair_scores,
+    top_k_suggestions,
+)
 
 #: Consent states of people who took the partial opt-out or left WhatsApp.
 OPTED_OUT_STATES = ("unticked_before_agreeing", "opted_out_in_window", "left_whatsapp")
@@ -111,39 +117,14 @@ ATTRIBUTIONS = (
 
 @dataclass(frozen=True)
 class ExposureParams(Params):
-    """Knobs of the suggestion-exposure analysis (issue 5)."""
+    """Knobs of the exposure analysis.
+
+    How suggestions are ranked (``k``, ``method``, ``contact_edge_weight``) is set once, in
+    :class:`analysis.suggest.SuggestParams`, and passed as ``suggest=`` where needed.
+    """
 
     section: ClassVar[str] = "exposure"
 
-    k: int = param(
-        10,
-        kind="int",
-        low=1,
-        high=1000,
-        unit="suggestions",
-        plausible=(5, 50),
-        description="Suggestions kept per Facebook member.",
-        source="convention",
-        confidence="n/a",
-    )
-    method: str = param(
-        "adamic_adar",
-        kind="str",
-        choices=METHODS,
-        description="Score ranking two-hop candidates.",
-        source="Liben-Nowell and Kleinberg 2007",
-        confidence="med",
-    )
-    contact_edge_weight: float = param(
-        1.0,
-        kind="float",
-        low=0.0,
-        high=100.0,
-        unit="score points",
-        plausible=(0.25, 5.0),
-        description="Score a direct phone-contact edge adds (Facebook names contacts as a "
-        "People You May Know signal without a weight).",
-    )
     exposure_bins: int = param(
         5,
         kind="int",
@@ -449,7 +430,7 @@ def _is_tie(world: Any, u: np.ndarray, v: np.ndarray, tie_matrix=None) -> np.nda
 def scenario_suggestions(
     world: Any,
     scenario: Scenario,
-    params: ExposureParams | None = None,
+    suggest: SuggestParams | None = None,
     *,
     seed: int | None = None,
     baseline: pd.DataFrame | None = None,
@@ -461,7 +442,8 @@ def scenario_suggestions(
     ----------
     world : analysis.social.SocialWorld
     scenario : analysis.policy.Scenario
-    params : ExposureParams, optional
+    suggest : analysis.suggest.SuggestParams, optional
+        How suggestions are ranked (``k``, ``method``, ``contact_edge_weight``).
     seed : int, optional
         Seed of the scenario's opt-out draws (``uptake`` mode).
     baseline : pandas.DataFrame, optional
@@ -469,15 +451,15 @@ def scenario_suggestions(
     tie_matrix : scipy.sparse matrix, optional
         Reuse ``world.tie_matrix()``.
     """
-    params = params or ExposureParams()
+    suggest = suggest or SuggestParams()
     n = len(world.people)
     members = _bool(world.people, "is_facebook_user")
     friends = world.facebook_matrix()
     edges = contact_edges(world, scenario, seed=seed)
     run = dict(
-        k=params.k,
-        method=params.method,
-        contact_edge_weight=params.contact_edge_weight,
+        k=suggest.k,
+        method=suggest.method,
+        contact_edge_weight=suggest.contact_edge_weight,
         nodes=np.flatnonzero(members),
         candidates=members,
     )
@@ -650,22 +632,22 @@ def summarise(world: Any, result: ScenarioSuggestions, *, tie_matrix=None) -> di
 def compare_scenarios(
     world: Any,
     scenarios: Mapping[str, Scenario],
-    params: ExposureParams | None = None,
+    suggest: SuggestParams | None = None,
     *,
     seed: int | None = None,
 ) -> tuple[pd.DataFrame, dict[str, ScenarioSuggestions]]:
     """Suggestions under several scenarios: the ``suggestion_scenarios`` table and each result.
 
-    The baseline (Facebook's own data) is computed once and shared.
+    The baseline (Facebook's own data) is computed once and shared; ``suggest`` sets how
+    suggestions are ranked.
     """
-    params = params or ExposureParams()
     ties = world.tie_matrix()
     results: dict[str, ScenarioSuggestions] = {}
     baseline = None
     rows = []
     for name, scenario in scenarios.items():
         r = scenario_suggestions(
-            world, scenario, params, seed=seed, baseline=baseline, tie_matrix=ties
+            world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties
         )
         baseline = r.baseline
         results[name] = r
@@ -696,7 +678,7 @@ def sensitive_counts(results: Mapping[str, ScenarioSuggestions]) -> pd.DataFrame
 def collective_exposure(
     world: Any,
     scenarios: Mapping[str, Scenario],
-    params: ExposureParams | None = None,
+    suggest: SuggestParams | None = None,
     *,
     seed: int | None = None,
 ) -> pd.DataFrame:
@@ -706,9 +688,9 @@ def collective_exposure(
     in :data:`OPTED_OUT_STATES`: ``default_tie_share`` (share of their real-world ties
     whose phone number may be used for suggestions), ``is_tie_exposed`` (a
     WhatsApp-caused contact edge touches them), ``is_suggested`` (in a WhatsApp-only
-    suggestion, either side) and ``is_exposed`` (either).
+    suggestion, either side) and ``is_exposed`` (either). ``suggest`` sets how
+    suggestions are ranked.
     """
-    params = params or ExposureParams()
     people = world.people
     members = _bool(people, "is_facebook_user")
     ties = world.tie_matrix()
@@ -717,7 +699,7 @@ def collective_exposure(
     frames = []
     for name, scenario in scenarios.items():
         r = scenario_suggestions(
-            world, scenario, params, seed=seed, baseline=baseline, tie_matrix=ties
+            world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties
         )
         baseline = r.baseline
         states = r.states.astype(str).to_numpy()
@@ -1068,6 +1050,8 @@ def exposure_curves(
     bases: Sequence[str],
     uptakes: Sequence[float],
     params: ExposureParams | None = None,
+    *,
+    suggest: SuggestParams | None = None,
 ) -> pd.DataFrame:
     """:func:`exposure_curve` per base scenario, pooling re-draws of opt-out at ``uptakes``.
 
@@ -1083,7 +1067,7 @@ def exposure_curves(
     per_person = pd.concat(
         [
             collective_exposure(
-                world, {f"{u:.2f}": scenarios[base].with_uptake(u) for u in uptakes}, params
+                world, {f"{u:.2f}": scenarios[base].with_uptake(u) for u in uptakes}, suggest
             ).assign(setting=base)
             for base in bases
         ]

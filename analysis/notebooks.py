@@ -63,10 +63,13 @@ def execute(path: str | Path, output: str | Path | None = None, *, timeout: int 
         nb,
         timeout=timeout,
         kernel_name="python3",
+        record_timing=False,  # no execution timestamps: same inputs, same notebook bytes
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     atomic_write_text(output, nbformat.writes(nb) + "\n")
     return output
 

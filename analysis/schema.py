@@ -309,7 +309,8 @@ def data_dictionary_markdown() -> str:
         "Generated from `analysis/schema.py` by `make dictionary`; do not edit by hand.",
         "",
     ]
-    for table in TABLES.values():
+    # people first, then by name: the order must not depend on which module was imported first
+    for table in sorted(TABLES.values(), key=lambda t: (t.name != "people", t.name)):
         lines += [
             f"## `{table.name}`",
             "",

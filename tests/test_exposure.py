@@ -13,6 +13,7 @@ from analysis.params import ParameterError, WorldParams
 from analysis.policy import builtin_scenarios, field_purposes
 from analysis.population import generate_population
 from analysis.social import SocialParams, build_social_world
+from analysis.suggest import SuggestParams
 
 
 @pytest.fixture(scope="module")
@@ -223,8 +224,8 @@ def test_determinism_and_params(world, scenarios):
     pd.testing.assert_frame_equal(a.whatsapp_only, b.whatsapp_only)
     pd.testing.assert_frame_equal(a.edges, b.edges)
     with pytest.raises(ParameterError, match="method"):
-        ex.ExposureParams(method="jaccard")
-    small = ex.scenario_suggestions(world, scenarios["mix_2016"], ex.ExposureParams(k=3))
+        SuggestParams(method="jaccard")
+    small = ex.scenario_suggestions(world, scenarios["mix_2016"], SuggestParams(k=3))
     assert small.with_whatsapp.groupby("person_id").size().max() <= 3
 
 

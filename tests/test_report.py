@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.build import caption_figures, render_report, saved_figures
+from analysis.build import REMOTE_RESOURCE, caption_figures, render_report, saved_figures
 from analysis.notebooks import notebook_paths
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -50,7 +50,7 @@ def saved_figure_count() -> int:
 
 def test_report_is_self_contained_and_ordered(report):
     page = report.read_text()
-    assert not re.search(r"""(src|href)=["']https?://""", page)
+    assert not REMOTE_RESOURCE.search(page)
     assert "<script src" not in page and "<link " not in page
     anchors = re.findall(r'<li><a href="#([^"]+)">', page)
     assert anchors == [p.stem for p in notebook_paths()]
