@@ -17,7 +17,6 @@ its own stream (:func:`stream`), so adding a column never shifts the others.
 
 from __future__ import annotations
 
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import cache
@@ -84,11 +83,6 @@ class LocalePools:
     last_slugs: np.ndarray
 
 
-def _ascii_slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in folded.lower() if ch.isalnum())
-
-
 def _values_and_weights(values) -> tuple[np.ndarray, np.ndarray]:
     """Faker lists are tuples (uniform) or mappings of value -> frequency weight."""
     if isinstance(values, dict):
@@ -109,7 +103,8 @@ def locale_pools(locale: str, seed: int, n_cities: int) -> LocalePools:
     Cities are the first ``n_cities`` distinct values Faker generates for the seed (fewer
     if the locale knows fewer).
     """
-    fake = Faker(locale)
+    # only the providers used: loading all of Faker's providers costs more than the sampling
+    fake = Faker(locale, providers=["faker.providers.person", "faker.providers.address"])
     fake.seed_instance(zlib.crc32(f"{seed}:{locale}".encode()))
     person = fake.factories[0].provider("faker.providers.person")
     first, first_w = _values_and_weights(person.first_names)
@@ -121,7 +116,15 @@ def locale_pools(locale: str, seed: int, n_cities: int) -> LocalePools:
             break
 
     def slugs(names: np.ndarray) -> np.ndarray:
-        return np.array([_ascii_slug(s) or "user" for s in names], dtype=object)
+        folded = (
+            pd.Series(names, dtype=object)
+            .str.normalize("NFKD")
+            .str.encode("ascii", "ignore")
+            .str.decode("ascii")
+            .str.lower()
+            .str.replace(r"[^a-z0-9]", "", regex=True)
+        )
+        return folded.where(folded != "", "user").to_numpy(dtype=object)
 
     return LocalePools(
         first,
