@@ -1236,6 +1236,7 @@ def run_scenarios(
     *,
     seed: int,
     scenarios: dict | None = None,
+    lists: CustomerLists | None = None,
 ) -> AdsResults:
     """Simulate Custom Audiences under every scenario.
 
@@ -1250,12 +1251,17 @@ def run_scenarios(
         Seed for the customer lists.
     scenarios : dict of str to analysis.policy.Scenario, optional
         Defaults to :func:`analysis.policy.builtin_scenarios`.
+    lists : CustomerLists, optional
+        Customer lists made earlier by :func:`generate_customer_lists`, to compare
+        assumptions about Facebook's data on the very same lists; made from ``params`` and
+        ``seed`` when omitted.
     """
     from analysis import policy
 
     params = params or AdsParams()
     scenarios = policy.builtin_scenarios() if scenarios is None else scenarios
-    lists = generate_customer_lists(people, params, seed=seed)
+    if lists is None:
+        lists = generate_customer_lists(people, params, seed=seed)
     ckeys = hash_customer_keys(lists.customers, include_emails=params.match_emails)
     book = social.address_book if social is not None else None
     attrs = social.person_attrs if social is not None else None

@@ -642,17 +642,22 @@ def compare_scenarios(
     suggestions are ranked.
     """
     ties = world.tie_matrix()
-    results: dict[str, ScenarioSuggestions] = {}
+    results = dict(_each_scenario(world, scenarios, suggest, seed, ties))
+    rows = [
+        summarise(world, r, tie_matrix=ties) | {"scenario": name} for name, r in results.items()
+    ]
+    return pd.DataFrame(rows), results
+
+
+def _each_scenario(world: Any, scenarios: Mapping[str, Scenario], suggest, seed, ties):
+    """Yield ``(name, ScenarioSuggestions)``, computing Facebook's own baseline only once."""
     baseline = None
-    rows = []
     for name, scenario in scenarios.items():
         r = scenario_suggestions(
             world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties
         )
         baseline = r.baseline
-        results[name] = r
-        rows.append(summarise(world, r, tie_matrix=ties) | {"scenario": name})
-    return pd.DataFrame(rows), results
+        yield name, r
 
 
 def sensitive_counts(results: Mapping[str, ScenarioSuggestions]) -> pd.DataFrame:
@@ -695,13 +700,9 @@ def collective_exposure(
     members = _bool(people, "is_facebook_user")
     ties = world.tie_matrix()
     deg = np.diff(ties.indptr)
-    baseline = None
     frames = []
-    for name, scenario in scenarios.items():
-        r = scenario_suggestions(
-            world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties
-        )
-        baseline = r.baseline
+    for name, r in _each_scenario(world, scenarios, suggest, seed, ties):
+        scenario = scenarios[name]
         states = r.states.astype(str).to_numpy()
         sharing = field_purposes(people, scenario, "phone_number", seed=seed)[
             "suggestions"

@@ -373,49 +373,23 @@ def headline_metrics(
 def _ads_rates(people: pd.DataFrame, sw: Any, ap: Any, seed: int, scenario: Any):
     """All-country ad match rates under ``ap`` and under "numbers users gave Facebook".
 
-    The steps of :func:`analysis.ads.run_scenarios` for one scenario, with the customer
-    lists generated once and shared by both assumptions (same seed, same lists).
+    Both assumptions are run by :func:`analysis.ads.run_scenarios` on the same customer
+    lists, so the difference between them is what Facebook held, not who is on the lists.
     """
-    from analysis import ads, policy
+    from analysis import ads
 
     lists = ads.generate_customer_lists(people, ap, seed=seed)
-    permitted = policy.permitted_purposes(people, scenario)["ads"].to_numpy(dtype=bool)
-    states = policy.effective_states(people, scenario).astype(str).to_numpy()
-    opted = np.isin(states, ads.OPT_OUT_STATES)
-    flow = policy.address_books_flow(scenario)
-    out = []
-    ckeys_all = ads.hash_customer_keys(lists.customers, include_emails=ap.match_emails)
-    for p in (ap, ap.replace(match_emails=False, shadow_contacts_usable=False)):
-        ckeys = ckeys_all
-        if ap.match_emails and not p.match_emails:  # the phone rows alone, as without emails
-            ckeys = ckeys_all[ckeys_all["key_kind"] == "phone"].reset_index(drop=True)
-        shadow = p.shadow_contacts_usable
-        fkeys = ads.facebook_match_keys(
-            people,
-            sw.address_book if shadow else None,
-            sw.person_attrs if shadow else None,
-            include_emails=p.match_emails,
-        )
-        if flow:
-            fkeys = pd.concat(
-                [fkeys, ads.whatsapp_contact_keys(people, sw.address_book)], ignore_index=True
-            )
-        matches = ads.match_customers(ckeys, fkeys)
-        r = ads.evaluate_scenario(
-            MIX,
-            people,
-            lists,
-            ckeys,
-            matches,
-            fkeys,
-            permitted,
-            opted,
-            min_audience_size=p.min_audience_size,
-            address_books_flow=flow,
-        )
-        res = ads.AdsResults(lists, ckeys, fkeys, r.match_rates, r.audiences, r.opt_out_reach)
-        out.append(ads.overall_rates({"model": res}).iloc[0])
-    return out[0], out[1]
+    numbers_only = ap.replace(match_emails=False, shadow_contacts_usable=False)
+    return tuple(
+        ads.overall_rates(
+            {
+                "model": ads.run_scenarios(
+                    people, sw, p, seed=seed, scenarios={MIX: scenario}, lists=lists
+                )
+            }
+        ).iloc[0]
+        for p in (ap, numbers_only)
+    )
 
 
 def _iterate(items: Sequence[Any], progress: bool, desc: str) -> Iterable[Any]:
