@@ -23,16 +23,16 @@ $(STAMP): requirements/lock.txt pyproject.toml
 install: $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/python -m analysis.build
+	$(BIN)/python -m analysis.report.build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 notebooks: $(STAMP)
-	$(BIN)/python -m analysis.notebooks
+	$(BIN)/python -m analysis.report.notebooks
 
 notebook: $(STAMP)
-	$(BIN)/python -m analysis.notebooks $(NB)
+	$(BIN)/python -m analysis.report.notebooks $(NB)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks notebooks
 
 dictionary: $(STAMP)
-	$(BIN)/python -c 'from analysis.schema import write_data_dictionary; write_data_dictionary()'
+	$(BIN)/python -c 'from analysis.results.dictionary import write_data_dictionary; write_data_dictionary()'
 
 environment: $(STAMP)
 	$(BIN)/python tools/sync_environment.py

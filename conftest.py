@@ -2,12 +2,12 @@
 
 Kernels started by nbval inherit this process's environment, so the fixed hash
 seed (and the absence of a forced Matplotlib backend) is set here, before any
-notebook runs, exactly as ``analysis.notebooks.execute`` does when outputs are
+notebook runs, exactly as ``analysis.report.execute`` does when outputs are
 refreshed.
 """
 
 import os
 
-from analysis.notebooks import KERNEL_ENV
+from analysis.report.notebooks import KERNEL_ENV
 
 os.environ.update(KERNEL_ENV)

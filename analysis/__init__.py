@@ -1,32 +1,25 @@
 """Privacy-impact analysis of the 2016 WhatsApp -> Facebook data sharing.
 
-Modules
--------
-paths        every path the project reads or writes
-params       validated, documented parameter objects (TOML in and out)
-reference    loaders for the sourced tables in data/reference/
-phones       the synthetic phone-number scheme and normalisation
-population   the synthetic population generator
-social       real-world ties, Facebook friendships, sensitive roles
-addressbook  typed and normalised phone address books
-edgelist     real networks (SNAP edge lists) as input
-policy       the 2016 policy as data: fields x purposes x consent state, and scenarios
-linking      cross-service identity linking, scored against ground truth
-fingerprint  how identifying the shared device fields are
-suggest      friend suggestions (common neighbours, Adamic-Adar) on sparse matrices
-exposure     suggestions per scenario, sensitive ties, collective exposure, shadow ties
-hashing      Custom Audiences normalisation/hashing, and reversing hashes by enumeration
-ads          Custom Audiences phone matching per scenario
-findings     headline numbers over seeds, sensitivity and convergence
-methods      methods tables generated from the package's metadata
-schema       field metadata and the generated data dictionary
-figures      saving each figure with its plotted data and caption
-plots        shared chart helpers
-summaries    population summary tables
-io           atomic file writes
-notebooks    reproducible notebook execution
-build        the main job: execute notebooks, render the HTML report
-cli          the command line (python -m analysis ...)
+The package is the pipeline, one stage package per step, each importing only from
+the stages before it (a test checks the direction)::
+
+    core  <-  world  <-  policy  <-  linking  <-  effects  <-  results  <-  report  <-  cli
+
+core      paths, atomic files, parameters, table metadata, reference data, seeds,
+          intervals, number formats, progress bars
+world     the synthetic world: people, phones, ties, Facebook friendships, address
+          books, and real networks loaded from edge lists
+policy    the 2016 policy as data (fields x purposes x consent states) and scenarios
+linking   cross-service identity linking, four mechanisms, scored against ground truth
+effects   what linking does: friend suggestions, exposure, shadow ties, ads, hashing
+results   headline numbers over seeds, sensitivity, convergence, methods, data dictionary
+report    charts, saved figures, notebook execution, the HTML report (the only stage
+          that imports matplotlib)
+cli       the command line (``python -m analysis ...``)
+
+Each stage package re-exports its public names (``from analysis import world;
+world.generate_population(...)``); the topic packages of ``effects`` do the same
+(``from analysis.effects import exposure, ads``).
 """
 
 __version__ = "0.1.0"

@@ -37,18 +37,37 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import tomli_w
 
-from analysis.params import ParameterError, Params
-from analysis.paths import BUILD_DIR
+from analysis.core.params import ParameterError, Params
+from analysis.core.paths import BUILD_DIR
+
+__all__ = [
+    "COMMANDS",
+    "COMPARISON",
+    "RUNS_DIR",
+    "USED_SECTIONS",
+    "RunResult",
+    "UsageError",
+    "build_parser",
+    "default_params_toml",
+    "load_params",
+    "load_params_text",
+    "main",
+    "parameter_sections",
+    "resolve_params",
+    "run_scenario",
+]
+
 
 #: Where ``run`` writes when no ``--out`` is given: ``RUNS_DIR / <scenario name>``.
 RUNS_DIR = BUILD_DIR / "runs"
 
+
 #: The comparison scenario every run is set against.
 COMPARISON = "no_opt_out"
+
 
 #: Sections a ``--params`` file may hold. The ``population`` and ``social`` worlds, the
 #: linking mechanisms, friend suggestions (``exposure``) and ad matching (``ads``) are
@@ -60,16 +79,13 @@ class UsageError(ValueError):
     """A problem with the command line or an input file (exit status 2)."""
 
 
-# --------------------------------------------------------------------------------------
-# parameters
-# --------------------------------------------------------------------------------------
 def parameter_sections() -> dict[str, type[Params]]:
     """Section name -> parameter class, for every parameter class of the package.
 
     >>> sorted(parameter_sections())[:3]
     ['ads', 'exposure', 'findings']
     """
-    from analysis.methods import parameter_classes
+    from analysis.results.methods import parameter_classes
 
     return {cls.section: cls for cls in parameter_classes()}
 
@@ -97,7 +113,7 @@ def load_params_text(text: str, *, origin: str = "<text>") -> dict[str, Params]:
     >>> load_params_text("colour = 1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    analysis.params.ParameterError: <text>: unknown section [colour]; known sections are [ads], ...
+    analysis.core.params.ParameterError: <text>: unknown section [colour]; known sections ...
     """
     try:
         data = tomllib.loads(text)
@@ -148,9 +164,6 @@ def resolve_params(
     return out
 
 
-# --------------------------------------------------------------------------------------
-# the run
-# --------------------------------------------------------------------------------------
 @dataclass
 class RunResult:
     """What :func:`run_scenario` wrote.
@@ -173,10 +186,11 @@ def _tables(
     """Compute every table and figure of a run (nothing is written here)."""
     from tqdm.auto import tqdm
 
-    from analysis import ads, exposure, linking
-    from analysis.policy import builtin_scenarios
-    from analysis.population import generate_population
-    from analysis.social import build_social_world
+    from analysis import linking
+    from analysis.effects import ads, exposure
+    from analysis.policy.scenarios import builtin_scenarios
+    from analysis.world.population import generate_population
+    from analysis.world.socialworld import build_social_world
 
     seed = params["population"].seed
     compare = {scenario.name: scenario}
@@ -227,61 +241,18 @@ def _tables(
         steps.update()
     finally:
         steps.close()
-    return tables, _figures(tables, scenario)
+    from analysis.report.charts.run import run_figures
+
+    return tables, run_figures(tables, scenario, COMPARISON)
 
 
 def _first(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame[[column, *[c for c in frame.columns if c != column]]]
 
 
-def _figures(tables: Mapping[str, pd.DataFrame], scenario: Any):
-    """Draw the run's charts; return ``(slug, fig, data, caption)`` tuples."""
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
-
-    from analysis import linking
-    from analysis.figures import PALETTE
-
-    scores = tables["mechanism_scores"]
-    mine = scores[scores["scenario"] == scenario.name]
-    fig1, data1 = linking.plot_precision_recall(
-        mine, title=f"How accurate each linking method is: {scenario.title}"
-    )
-    shares = tables["link_shares"]
-    any_ = shares[shares["mechanism"] == "any"]
-    data2 = any_.pivot(index="scenario", columns="purpose_class", values="share")
-    data2 = data2.reindex(index=list(dict.fromkeys(shares["scenario"])))
-    fig2, ax = plt.subplots()
-    left = np.zeros(len(data2))
-    for i, cls in enumerate(c for c in data2.columns if c != "not_linked"):
-        ax.barh(data2.index, data2[cls], left=left, label=cls.replace("_", " "), color=PALETTE[i])
-        left += data2[cls].to_numpy()
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlim(0, 1)
-    ax.set_title("WhatsApp users linked to a Facebook account, by permitted use", loc="left")
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=3)
-    return [
-        (
-            "run-linking-precision-recall",
-            fig1,
-            data1,
-            f"Precision and recall of each linking mechanism under '{scenario.title}'.",
-        ),
-        (
-            "run-linked-share-by-use",
-            fig2,
-            data2.reset_index(),
-            f"Share of WhatsApp users linked, by the best use allowed: '{scenario.title}' "
-            f"against '{COMPARISON}'.",
-        ),
-    ]
-
-
 def _write_all(tmp: Path, scenario: Any, params: Mapping[str, Params], tables, figures) -> None:
-    import matplotlib.pyplot as plt
-
-    from analysis.figures import save_figure
-    from analysis.io import atomic_write_text, write_csv, write_parquet
+    from analysis.core.io import atomic_write_text, write_csv, write_parquet
+    from analysis.report.figures import save_figure
 
     used = {name: params[name].to_dict() for name in USED_SECTIONS}
     atomic_write_text(tmp / "parameters.toml", tomli_w.dumps(used))
@@ -291,10 +262,7 @@ def _write_all(tmp: Path, scenario: Any, params: Mapping[str, Params], tables, f
         write_csv(frame, tmp / "tables" / f"{name}.csv")
         write_parquet(frame, tmp / "tables" / f"{name}.parquet")
     for slug, fig, data, caption in figures:
-        try:
-            save_figure(fig, data, slug, caption, directory=tmp / "figures")
-        finally:
-            plt.close(fig)
+        save_figure(fig, data, slug, caption, directory=tmp / "figures", close=True)
 
 
 def run_scenario(
@@ -363,9 +331,6 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-# --------------------------------------------------------------------------------------
-# command line
-# --------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """Build the ``python -m analysis`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -394,13 +359,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _default_progress() -> bool:
-    from analysis.notebooks import show_progress
+    from analysis.core.progress import show_progress
 
     return sys.stderr.isatty() and show_progress()
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from analysis.policy import load_scenario
+    from analysis.policy.scenarios import load_scenario
 
     scenario = load_scenario(args.scenario_file)
     given = load_params(args.params) if args.params else {}
@@ -414,7 +379,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from analysis.policy import builtin_scenarios
+    from analysis.policy.scenarios import builtin_scenarios
 
     scenarios = builtin_scenarios()
     width = max(len(n) for n in scenarios)
@@ -424,7 +389,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
-    from analysis.io import atomic_write_text
+    from analysis.core.io import atomic_write_text
 
     text = default_params_toml()
     if args.write:
@@ -436,7 +401,7 @@ def _cmd_params(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from analysis.build import main as build_main
+    from analysis.report.build import main as build_main
 
     return int(build_main() or 0)
 
@@ -457,7 +422,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv : sequence of str, optional
         Arguments without the program name; defaults to ``sys.argv[1:]``.
     """
-    from analysis.policy import PolicyTableError, ScenarioError
+    from analysis.policy.flows import PolicyTableError
+    from analysis.policy.scenarios import ScenarioError
 
     parser = build_parser()
     try:

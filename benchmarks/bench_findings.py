@@ -1,4 +1,4 @@
-"""Cost of one headline world (analysis.findings.headline_metrics) by size and part.
+"""Cost of one headline world (analysis.results.headline_metrics) by size and part.
 
 Run with ``make bench`` or
 ``.venv/bin/python -m pytest benchmarks/bench_findings.py -p no:nbval -o addopts="" -s``.
@@ -11,19 +11,20 @@ import time
 
 import pytest
 
-from analysis import findings
-from analysis.params import WorldParams
+from analysis import results
+from analysis.results import headlines
+from analysis.world import WorldParams
 
 
 @pytest.mark.parametrize("n_people", [500, 1_500, 3_000])
 def test_one_world_cost(n_people):
     world = WorldParams(n_people=n_people)
-    findings._world.cache_clear()
-    findings.headline_metrics(world, seed=1)  # warm imports and caches
-    for parts in (("linking",), findings.PARTS):
-        findings._world.cache_clear()
+    headlines._world.cache_clear()
+    results.headline_metrics(world, seed=1)  # warm imports and caches
+    for parts in (("linking",), results.PARTS):
+        headlines._world.cache_clear()
         t = time.perf_counter()
-        out = findings.headline_metrics(world, seed=2, parts=parts)
+        out = results.headline_metrics(world, seed=2, parts=parts)
         seconds = time.perf_counter() - t
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1e3
         print(

@@ -9,12 +9,12 @@ from measure import measure, report
 
 HASH_SETUP = """
 import numpy as np
-from analysis.hashing import block_keys, sha256_hex
+from analysis.effects.hashing import block_keys, sha256_hex
 keys = [k.decode() for k in block_keys("ES", 0, 1_000_000).tolist()]
 """
 
 REVERSE_SETUP = """
-from analysis.hashing import reverse_by_enumeration, sha256_hex
+from analysis.effects.hashing import reverse_by_enumeration, sha256_hex
 targets = sha256_hex([f"34750{i:06d}" for i in range(0, 1_000_000, 5_000)])
 """
 
@@ -27,8 +27,8 @@ found = sum(t in table for t in targets)
 
 NORMALISE_SETUP = """
 import numpy as np
-from analysis.phones import draw_numbers, format_number
-from analysis.hashing import normalise_phones
+from analysis.world import draw_numbers, format_number
+from analysis.effects.hashing import normalise_phones
 e164 = draw_numbers("GB", 20_000, np.random.default_rng(1))
 raw = [format_number(e, "national") for e in e164]
 """
@@ -37,9 +37,9 @@ MATCH_SETUP = """
 import types
 import numpy as np
 import pandas as pd
-from analysis.ads import AdsParams, run_scenarios
-from analysis.params import WorldParams
-from analysis.population import generate_population
+from analysis.effects.ads import AdsParams, run_scenarios
+from analysis.world import WorldParams
+from analysis.world import generate_population
 n = {n}
 people = generate_population(WorldParams(n_people=n, seed=2016))
 social = None

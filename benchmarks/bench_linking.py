@@ -25,11 +25,17 @@ import sys
 
 SCRIPT = r"""
 import json, resource, sys, time
-from analysis.linking import (compute_links, country_shares, infer_numbers, link_table,
-                              mechanism_purpose_shares, mechanism_scores)
-from analysis.params import WorldParams
+from analysis.linking import (
+    compute_links,
+    country_shares,
+    infer_numbers,
+    link_table,
+    mechanism_purpose_shares,
+    mechanism_scores,
+)
+from analysis.world import WorldParams
 from analysis.policy import builtin_scenarios
-from analysis.population import generate_population
+from analysis.world import generate_population
 
 n, with_social = int(sys.argv[1]), sys.argv[2] == "social"
 rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -39,7 +45,7 @@ people = generate_population(WorldParams(n_people=n, seed=2016))
 out["population_s"] = time.perf_counter() - t
 social = inferred = None
 if with_social:
-    from analysis.social import SocialParams, build_social_world
+    from analysis.world import SocialParams, build_social_world
     t = time.perf_counter()
     social = build_social_world(people, SocialParams(seed=2016))
     out["social_world_s"] = time.perf_counter() - t
@@ -68,8 +74,13 @@ print("RESULT " + json.dumps(out))
 
 
 def _run(n: int, mode: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(n), mode], capture_output=True,
-                          text=True, timeout=3600, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(n), mode],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=True,
+    )
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
 

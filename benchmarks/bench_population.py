@@ -3,14 +3,14 @@
 from measure import measure, report
 
 SETUP = """
-from analysis.params import WorldParams
-from analysis.population import generate_population
+from analysis.world import WorldParams
+from analysis.world import generate_population
 """
 
 FAKER_SETUP = """
 from faker import Faker
-from analysis.params import WorldParams
-from analysis.reference import load
+from analysis.world import WorldParams
+from analysis.core import load
 import numpy as np
 params = WorldParams(n_people=100_000)
 ref = load("countries").set_index("country_code")
@@ -39,7 +39,7 @@ def test_population_generation_speed_and_memory():
     )
     for n in (100_000, 1_000_000):
         got = measure(SETUP, f"people = generate_population(WorldParams(n_people={n}))", repeat=3)
-        rows.append({"method": "analysis.population (all 31 columns)", "people": n, **got})
+        rows.append({"method": "analysis.world (all 31 columns)", "people": n, **got})
     speedup = faker["seconds"] / rows[1]["seconds"]
     report("Population generation", rows)
     print(f"\nspeed-up at 100k people: {speedup:.0f}x over per-record Faker")

@@ -23,10 +23,10 @@ SCRIPT = r"""
 import json, resource, sys, time
 import numpy as np
 import pandas as pd
-from analysis.params import WorldParams
-from analysis.population import generate_population
-from analysis.social import SocialParams, build_social_world, structure_report
-from analysis.addressbook import build_address_book, normalisation_calls, normalise_entries
+from analysis.world import WorldParams
+from analysis.world import generate_population
+from analysis.world import SocialParams, build_social_world, structure_report
+from analysis.world import build_address_book, normalisation_calls, normalise_entries
 
 n, books = int(sys.argv[1]), sys.argv[2] == "books"
 out = {"n_people": n}

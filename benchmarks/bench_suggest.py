@@ -1,4 +1,4 @@
-"""Benchmarks for analysis.suggest (run by ``make bench``, not by the test suite).
+"""Benchmarks for analysis.effects.suggest (run by ``make bench``, not by the test suite).
 
 * Same candidate pairs, two engines: the block sparse products of
   ``top_k_suggestions`` against ``networkx.adamic_adar_index``: identical scores
@@ -23,11 +23,13 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from analysis.suggest import candidate_scores, clustered_random_graph, top_k_suggestions
+from analysis.effects.link_prediction import clustered_random_graph
+from analysis.effects.suggest import candidate_scores, top_k_suggestions
 
 _CHILD = r"""
 import json, resource, sys, time
-from analysis.suggest import candidate_scores, clustered_random_graph, top_k_suggestions
+from analysis.effects.suggest import candidate_scores, top_k_suggestions
+from analysis.effects.link_prediction import clustered_random_graph
 n, m = int(sys.argv[1]), int(sys.argv[2])
 g = clustered_random_graph(n, m, seed=2016)
 t = time.perf_counter()

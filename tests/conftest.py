@@ -2,8 +2,7 @@
 
 import pytest
 
-from analysis.params import WorldParams
-from analysis.population import generate_population
+from analysis.world import WorldParams, generate_population
 
 
 @pytest.fixture(scope="session")

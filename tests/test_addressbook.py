@@ -4,17 +4,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.addressbook import (
+from analysis.world import (
     ADDRESS_BOOK,
     CONTACT_KINDS,
+    FAILURE_REASONS,
     STYLES,
+    SocialParams,
+    build_social_world,
+    draw_numbers,
     normalisation_by_country,
     normalisation_summary,
+    normalise,
     normalise_entries,
     write_numbers,
 )
-from analysis.phones import FAILURE_REASONS, draw_numbers, normalise
-from analysis.social import SocialParams, build_social_world
 
 # One synthetic number per country (from the country's unallocated block).
 NUMBER = {

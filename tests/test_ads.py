@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.ads import (
+from analysis.core import ParameterError
+from analysis.effects.ads import (
     AD_AUDIENCES,
     AD_CUSTOMERS,
     AD_MATCH_RATES,
     AD_OPT_OUT_REACH,
-    PHONE_STYLES,
     AdsParams,
     CustomerLists,
     add_typos,
@@ -23,10 +23,9 @@ from analysis.ads import (
     permitted_match_rows,
     run_scenarios,
     whatsapp_contact_keys,
-    write_phone,
 )
-from analysis.hashing import normalise_phones, sha256_one
-from analysis.params import ParameterError
+from analysis.effects.hashing import normalise_phones, sha256_one
+from analysis.world import PHONE_STYLES, write_phone
 
 PARAMS = AdsParams(n_businesses=12, list_size_median=60, list_size_sigma=0.5)
 
@@ -380,6 +379,7 @@ def test_evaluate_rejects_bad_input(small_people, lists, world):
 # --------------------------------------------------------------------------------------
 def test_run_scenarios_with_policy(small_people):
     from analysis import policy
+
     scenarios = {
         k: v
         for k, v in policy.builtin_scenarios().items()
@@ -413,7 +413,7 @@ def test_run_scenarios_with_policy(small_people):
 def test_write_phone_matches_phonenumbers_for_every_style():
     import phonenumbers as pn
 
-    from analysis.phones import blocks, draw_numbers
+    from analysis.world import blocks, draw_numbers
 
     rng = np.random.default_rng(7)
     block_numbers = [n for c in blocks() for n in draw_numbers(c, 40, rng)]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import cli
-from analysis.paths import SCENARIOS_DIR
+from analysis.core import SCENARIOS_DIR
 
 MIX = str(SCENARIOS_DIR / "mix_2016.toml")
 
@@ -133,7 +133,7 @@ def test_interrupted_run_leaves_nothing(tmp_path, monkeypatch, capsys):
 
 
 def test_failure_mid_run_leaves_nothing(tmp_path, monkeypatch):
-    from analysis import exposure
+    from analysis.effects import exposure
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated failure")

@@ -6,14 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.edgelist import (
+from analysis.world import (
+    TIES,
     EdgeListError,
+    SocialParams,
+    WorldParams,
     attach_people,
     build_social_world_from_edges,
     load_edge_list,
 )
-from analysis.params import WorldParams
-from analysis.social import TIES, SocialParams
 
 DATA = Path(__file__).parent / "data" / "edgelists"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.paths import ROOT
+from analysis.core import ROOT
 
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([A-Za-z0-9_.+\-!]+)$")
 
@@ -69,5 +69,6 @@ def test_running_environment_matches_the_lock():
 
 def test_pyproject_includes_the_package_explicitly():
     text = (ROOT / "pyproject.toml").read_text()
-    assert 'packages = ["analysis"]' in text
+    # flat layout (analysis/ beside notebooks/ and data/): the stage packages are named
+    assert 'include = ["analysis*"]' in text
     assert Path(ROOT / "analysis" / "__init__.py").is_file()

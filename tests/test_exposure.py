@@ -1,4 +1,4 @@
-"""Tests for analysis.exposure: scenario invariants, attribution, sensitive pairs, curves."""
+"""analysis.effects.exposure: scenario invariants, attribution, sensitive pairs, curves."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import exposure as ex
-from analysis.params import ParameterError, WorldParams
+from analysis import policy, report
+from analysis.core import ParameterError
+from analysis.effects import exposure as ex
+from analysis.effects.suggest import SuggestParams
 from analysis.policy import builtin_scenarios, field_purposes
-from analysis.population import generate_population
-from analysis.social import SocialParams, build_social_world
-from analysis.suggest import SuggestParams
+from analysis.world import SocialParams, WorldParams, build_social_world, generate_population
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +214,7 @@ def test_shadow_tie_auc_rises_with_disclosure_and_is_deterministic(world):
     pd.testing.assert_frame_equal(a, ex.shadow_tie_auc(world, [0.05, 1.0], [0, 1]))
     with pytest.raises(ValueError, match="disclosure share"):
         ex.shadow_tie_auc(world, [0.0], [0])
-    iv = ex.interval_over_seeds(a, "disclosure_share", "auc")
+    iv = ex.shadow_auc_table(a)
     assert (iv["low"] <= iv["mean"]).all() and (iv["mean"] <= iv["high"]).all()
 
 
@@ -242,11 +242,11 @@ def _agg():
 
 
 def test_scenario_label_uses_titles_and_marks_address_books(scenarios):
-    assert ex.scenario_label(scenarios["all_partial_opt_out"]) == (
+    assert policy.scenario_label(scenarios["all_partial_opt_out"]) == (
         scenarios["all_partial_opt_out"].title
     )
-    assert "address books" in ex.scenario_label(scenarios["mix_2016_books"])
-    assert ex.scenario_label(scenarios["mix_2016_books"]) != ex.scenario_label(
+    assert "address books" in policy.scenario_label(scenarios["mix_2016_books"])
+    assert policy.scenario_label(scenarios["mix_2016_books"]) != policy.scenario_label(
         scenarios["mix_2016"]
     )
 
@@ -254,7 +254,7 @@ def test_scenario_label_uses_titles_and_marks_address_books(scenarios):
 def test_plot_new_suggestions_labels_scenarios_with_titles(compared, scenarios):
     plt = _agg()
     summary, _ = compared
-    fig, data = ex.plot_new_suggestions(summary, scenarios)
+    fig, data = report.plot_new_suggestions(summary, scenarios)
     assert isinstance(fig, plt.Figure) and len(data) == len(summary)
     assert list(data.columns) == [
         "scenario",
@@ -267,7 +267,7 @@ def test_plot_new_suggestions_labels_scenarios_with_titles(compared, scenarios):
     assert "all_partial_opt_out" not in ticks
     plt.close(fig)
     with pytest.raises(KeyError, match="not in scenarios"):
-        ex.plot_new_suggestions(summary, {})
+        report.plot_new_suggestions(summary, {})
 
 
 def test_sensitive_table_and_chart(compared, scenarios):
@@ -278,7 +278,7 @@ def test_sensitive_table_and_chart(compared, scenarios):
     wide = ex.sensitive_table(sens, keep)
     assert list(wide.columns) == keep and len(wide) == len(ex.SENSITIVE_PAIR_KINDS)
     assert wide.to_numpy().sum() == sens[sens.scenario.isin(keep)]["suggestion_count"].sum()
-    fig, data = ex.plot_sensitive_ties(sens, scenarios, keep)
+    fig, data = report.plot_sensitive_ties(sens, scenarios, keep)
     assert isinstance(fig, plt.Figure) and not data.empty
     assert {"scenario", "scenario_title", "label", "suggestion_count"} <= set(data.columns)
     assert set(data["scenario"]) == set(keep)
@@ -302,7 +302,7 @@ def test_exposure_curves_and_chart(world, scenarios):
     curve = ex.exposure_curves(world, scenarios, ["mix_2016"], (0.5,))
     assert not curve.empty and set(curve["setting"]) == {"mix_2016"}
     assert curve["exposed_share"].between(0, 1).all()
-    fig, data = ex.plot_exposure_curve(curve, scenarios)
+    fig, data = report.plot_exposure_curve(curve, scenarios)
     assert isinstance(fig, plt.Figure) and len(data) == len(curve)
     assert {"bin_mid", "exposed_share", "setting", "setting_title"} <= set(data.columns)
     assert (data["setting_title"] == scenarios["mix_2016"].title).all()
@@ -317,7 +317,7 @@ def test_shadow_auc_table_and_chart(world):
     for col in ("mean", "low", "high", "mean_shared_contacts", "low_shared_contacts"):
         assert col in table.columns
     assert (table["low"] <= table["mean"]).all() and (table["mean"] <= table["high"]).all()
-    fig, data = ex.plot_shadow_auc(table)
+    fig, data = report.plot_shadow_auc(table)
     assert isinstance(fig, plt.Figure) and len(data) == 2
     plt.close(fig)
 
@@ -338,7 +338,7 @@ def test_clinician_example_and_chart(world, compared):
     assert {"patient-clinician tie", "WhatsApp-only suggestion"} <= kinds
     nodes = {example.clinician, *example.patients.tolist()}
     assert set(example.drawn["a"]) | set(example.drawn["b"]) <= nodes
-    fig, data = ex.plot_clinician_example(example, seed=1)
+    fig, data = report.plot_clinician_example(example, seed=1)
     assert isinstance(fig, plt.Figure) and len(data) == len(example.drawn)
     assert list(data.columns) == ["a", "b", "kind", "ax_", "ay", "bx", "by"]
     plt.close(fig)

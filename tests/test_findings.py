@@ -1,4 +1,4 @@
-"""Tests of analysis.findings: headline metrics, intervals, sentences, sensitivity, conclusions."""
+"""Tests of analysis.results: headline metrics, intervals, sentences, sensitivity, conclusions."""
 
 import matplotlib
 
@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import findings as f
-from analysis.params import WorldParams
+from analysis import core, report
+from analysis import results as f
+from analysis.results import headlines
+from analysis.world import WorldParams
 
 TINY = WorldParams(n_people=300)
 LINK_ONLY = ("linking",)
@@ -69,9 +71,9 @@ def test_headline_metrics_shape_and_ranges(long):
 
 
 def test_deterministic_and_seed_dependent():
-    f._world.cache_clear()
+    headlines._world.cache_clear()
     a = f.headline_metrics(TINY, seed=7, parts=LINK_ONLY)
-    f._world.cache_clear()
+    headlines._world.cache_clear()
     b = f.headline_metrics(TINY, seed=7, parts=LINK_ONLY)
     pd.testing.assert_frame_equal(a, b)
     c = f.headline_metrics(TINY, seed=8, parts=LINK_ONLY)
@@ -98,11 +100,11 @@ def test_parts_subset_and_bad_input():
 
 
 def test_exposed_share_matches_collective_exposure():
-    from analysis import exposure
+    from analysis.effects import exposure
     from analysis.policy import builtin_scenarios
-    from analysis.social import SocialParams
+    from analysis.world import SocialParams
 
-    _, world = f._world(
+    _, world = headlines._world(
         WorldParams(n_people=600, seed=3).to_toml_text(), SocialParams(seed=3).to_toml_text()
     )
     scen = {"mix_2016": builtin_scenarios()["mix_2016"].with_uptake(0.3)}
@@ -123,7 +125,7 @@ def test_summary_intervals_contain_mean(summary):
 
 
 def test_summary_reuses_linking_interval():
-    from analysis.linking import summarise_seeds
+    from analysis.core import mean_t_interval
 
     long = pd.DataFrame(
         {
@@ -134,7 +136,7 @@ def test_summary_reuses_linking_interval():
         }
     )
     a = f.summarise(long).iloc[0]
-    b = summarise_seeds(long, ["metric", "scenario"], "value").iloc[0]
+    b = mean_t_interval(long, ["metric", "scenario"], "value").iloc[0]
     assert a["low"] == pytest.approx(b["low"]) and a["high"] == pytest.approx(b["high"])
     assert a["low"] < a["mean"] < a["high"]
 
@@ -169,7 +171,7 @@ def test_sentences_contain_computed_numbers():
 def test_sentences_from_a_real_run(summary):
     lines = f.sentences(summary)
     r = summary.set_index(["metric", "scenario"]).loc[("linked_share", "no_opt_out")]
-    assert f.fmt_interval(r["mean"], r["low"], r["high"]) in " ".join(lines)
+    assert core.fmt_interval(r["mean"], r["low"], r["high"]) in " ".join(lines)
     assert len(lines) == 1 + len(f.SENTENCE_NUMBERS)
     table = f.findings_table(summary)
     assert set(table["sentence"]) == set(lines)
@@ -206,7 +208,7 @@ def test_sensitivity_reuses_baseline_and_address_books():
 
 
 def test_parameter_values_come_from_plausible_ranges():
-    from analysis.social import SocialParams
+    from analysis.world import SocialParams
 
     lo, hi = WorldParams.plausible_range("facebook_whatsapp_overlap")
     default = WorldParams().facebook_whatsapp_overlap
@@ -311,21 +313,21 @@ def test_convergence_reuses_known_sizes():
 
 
 def test_charts_return_figure_and_data(summary):
-    fig, data = f.plot_linking(summary)
+    fig, data = report.plot_linking(summary)
     assert len(data) == 3 * len(f.LINK_SCENARIOS)
     plt.close(fig)
-    fig, data = f.plot_headlines(summary)
+    fig, data = report.plot_headlines(summary)
     assert len(data) == len(f.HEADLINES)
     plt.close(fig)
     sens = _hand_sens().assign(
         is_default=lambda d: d["value"].isin([0.0]), low=0.0, high=1.0, seed_count=2
     )
-    fig, data = f.plot_tornado(sens)
+    fig, data = report.plot_tornado(sens)
     assert {"swing", "at_low_value", "at_high_value"} <= set(data.columns)
     assert len(data) == 3 * 2  # three headlines present x two parameters
     plt.close(fig)
     conv = summary.assign(n_people=300)
-    fig, data = f.plot_convergence(
+    fig, data = report.plot_convergence(
         pd.concat([conv, summary.assign(n_people=600)]), default_size=300
     )
     assert set(data["n_people"]) == {300, 600}
@@ -351,16 +353,16 @@ def test_headline_conclusions_render_verdicts(summary):
 
 def test_ads_rates_use_one_set_of_lists_for_both_assumptions():
     """Both ads assumptions are scored on the lists run_scenarios would make for the seed."""
-    from analysis import ads
+    from analysis.effects import ads
     from analysis.policy import builtin_scenarios
-    from analysis.social import SocialParams
+    from analysis.world import SocialParams
 
-    people, world = f._world(
+    people, world = headlines._world(
         WorldParams(n_people=400, seed=4).to_toml_text(), SocialParams(seed=4).to_toml_text()
     )
     scen = builtin_scenarios()[f.MIX].replace(address_books=True)
     ap = ads.AdsParams(n_businesses=4)
-    with_data, numbers_only = f._ads_rates(people, world, ap, 4, scen)
+    with_data, numbers_only = headlines._ads_rates(people, world, ap, 4, scen)
     res = ads.run_scenarios(people, world, ap, seed=4, scenarios={f.MIX: scen})
     want = ads.overall_rates({"model": res}).iloc[0]
     assert with_data.drop("facebook_data").equals(want.drop("facebook_data"))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.fingerprint import (
+from analysis.linking import (
     K_LABELS,
     class_sizes,
     fingerprint_links,

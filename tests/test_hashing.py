@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.hashing import (
+from analysis.effects.hashing import (
     MOBILE_RANGES,
     block_keys,
     email_match_key,
@@ -20,7 +20,7 @@ from analysis.hashing import (
     sha256_hex,
     sha256_one,
 )
-from analysis.phones import blocks
+from analysis.world import blocks
 
 # (raw as typed, customer's country, expected key) -- written by hand from each
 # country's synthetic block (data/reference/phone_blocks.csv) and national format.

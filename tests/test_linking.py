@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.core import mean_t_interval
 from analysis.linking import (
     LINKS,
     MECHANISMS,
@@ -23,12 +24,10 @@ from analysis.linking import (
     mechanism_purpose_shares,
     mechanism_scores,
     run_seeds,
-    summarise_seeds,
     window_curve,
 )
-from analysis.params import WorldParams
 from analysis.policy import builtin_scenarios
-from analysis.population import generate_population
+from analysis.world import WorldParams, generate_population
 
 SCEN = builtin_scenarios()
 
@@ -194,7 +193,7 @@ def test_tiny_world_table_and_purposes():
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def world():
-    from analysis.social import SocialParams, build_social_world
+    from analysis.world import SocialParams, build_social_world
 
     people = generate_population(WorldParams(n_people=1200, seed=7))
     return people, build_social_world(people, SocialParams(seed=7))
@@ -257,7 +256,7 @@ def test_run_seeds_and_summary():
     )
     shares = res["shares"]
     assert set(shares["seed"]) == {1, 2, 3} and set(shares["purpose_class"]) == set(PURPOSE_CLASSES)
-    summ = summarise_seeds(shares, ["scenario", "mechanism", "purpose_class"], "share")
+    summ = mean_t_interval(shares, ["scenario", "mechanism", "purpose_class"], "share")
     assert ((summ["low"] <= summ["mean"] + 1e-12) & (summ["mean"] <= summ["high"] + 1e-12)).all()
     assert (summ["seed_count"] == 3).all()
     ads = summ.set_index(["scenario", "mechanism", "purpose_class"])["mean"]

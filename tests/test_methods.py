@@ -1,18 +1,18 @@
-"""Tests of the generated methods documentation (analysis.methods)."""
+"""Tests of the generated methods documentation (analysis.results.methods)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from analysis import methods
+from analysis import results
 from analysis.policy import PURPOSES, builtin_scenarios
 
 
 def test_parameter_table_covers_every_parameter_of_every_class():
-    table = methods.parameter_table()
+    table = results.parameter_table()
     expected = {
         (cls.section, f.name)
-        for cls in methods.parameter_classes()
+        for cls in results.parameter_classes()
         for f in dataclasses.fields(cls)
         if f.metadata
     }
@@ -23,14 +23,14 @@ def test_parameter_table_covers_every_parameter_of_every_class():
 
 
 def test_parameters_by_section_splits_without_loss():
-    parts = methods.parameters_by_section()
-    assert sum(len(p) for p in parts.values()) == len(methods.parameter_table())
+    parts = results.parameters_by_section()
+    assert sum(len(p) for p in parts.values()) == len(results.parameter_table())
     assert all("section" not in p.columns for p in parts.values())
     assert next(iter(parts)) == "population"
 
 
 def test_data_flow_table_has_every_purpose_and_known_values():
-    flows = methods.data_flow_table()
+    flows = results.data_flow_table()
     assert list(flows.columns) == ["state", *PURPOSES]
     assert set(flows[list(PURPOSES)].to_numpy().ravel()) <= {"yes", "no", "some fields"}
     kept = flows.set_index("state").loc["kept_default"]
@@ -39,14 +39,14 @@ def test_data_flow_table_has_every_purpose_and_known_values():
 
 
 def test_scenario_overview_matches_builtins():
-    overview = methods.scenario_overview()
+    overview = results.scenario_overview()
     assert overview["scenario"].tolist() == list(builtin_scenarios())
     assert overview["title"].str.len().gt(0).all()
 
 
 def test_mechanism_table_and_notebook_parameters():
-    mech = methods.mechanism_table()
+    mech = results.mechanism_table()
     assert mech["whatsapp_fields_needed"].str.len().gt(0).all()
-    nbp = methods.notebook_parameters()
+    nbp = results.notebook_parameters()
     assert {"notebook", "parameter", "default"} == set(nbp.columns)
     assert nbp["notebook"].str.match(r"^\d\d-").all()

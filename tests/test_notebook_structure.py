@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from analysis.notebooks import notebook_paths
+from analysis.core import notebook_paths
 
 NOTEBOOKS = notebook_paths()
 
@@ -32,4 +32,4 @@ def test_notebook_structure(path):
         assert not definitions, "logic belongs in analysis/"
         assert len(cell.source.splitlines()) <= 25, "short cells: move the logic into analysis/"
         assert "execution" not in cell.metadata, "execution timestamps make the bytes differ"
-        assert "../" not in cell.source, "paths come from analysis.paths"
+        assert "../" not in cell.source, "paths come from analysis.core.paths"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from analysis.params import ParameterError, WorldParams
+from analysis.core import ParameterError
+from analysis.world import WorldParams
 
 
 def test_defaults_are_valid_and_round_trip_through_toml(tmp_path):

@@ -4,8 +4,8 @@ import numpy as np
 import phonenumbers as pn
 import pytest
 
-from analysis.phones import blocks, check_synthetic, draw_numbers, format_number, normalise
-from analysis.reference import known_country_codes
+from analysis.core import known_country_codes
+from analysis.world import blocks, check_synthetic, draw_numbers, format_number, normalise
 
 
 def test_every_country_has_a_block_with_room():

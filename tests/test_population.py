@@ -4,12 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.io import write_parquet
-from analysis.params import WorldParams
-from analysis.phones import check_synthetic
-from analysis.population import CONSENT_STATES, generate_population, stream
-from analysis.reference import load
-from analysis.schema import PEOPLE
+from analysis.core import load, stream, write_parquet
+from analysis.world import CONSENT_STATES, PEOPLE, WorldParams, check_synthetic, generate_population
 
 
 def binomial_tolerance(p, n, z=4.5):

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.build import REMOTE_RESOURCE, caption_figures, render_report, saved_figures
-from analysis.notebooks import notebook_paths
+from analysis.core import notebook_paths
+from analysis.report.build import REMOTE_RESOURCE, caption_figures, render_report, saved_figures
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(
@@ -111,7 +111,7 @@ def test_browser_renders_every_figure_without_console_errors(report):
 
 
 def test_readme_lists_every_notebook_and_figure():
-    from analysis.paths import ROOT
+    from analysis.core import ROOT
 
     readme = (ROOT / "README.md").read_text()
     for path in notebook_paths():

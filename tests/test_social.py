@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import social
-from analysis.params import ParameterError, WorldParams
-from analysis.population import generate_population
-from analysis.social import (
+from analysis import report
+from analysis import world as world_stage
+from analysis.core import ParameterError
+from analysis.world import (
     PERSON_ATTRS,
     ROLES,
     SENSITIVE_KINDS,
@@ -16,8 +16,10 @@ from analysis.social import (
     TIES,
     SocialParams,
     SocialWorld,
+    WorldParams,
     build_social_world,
     degree_distribution,
+    generate_population,
     local_clustering,
     structure_report,
     symmetric_matrix,
@@ -215,7 +217,7 @@ def test_symmetric_matrix_merges_reversed_pairs():
 
 
 def test_visibility_by_kind_is_consistent(world):
-    seen = social.visibility_by_kind(world).set_index("tie_kind")
+    seen = world_stage.visibility_by_kind(world).set_index("tie_kind")
     assert seen.loc["all ties", "tie_count"] == len(world.ties)
     assert seen.drop("all ties")["tie_count"].sum() == len(world.ties)
     kinds = seen.drop("all ties")
@@ -235,21 +237,21 @@ def test_ego_network_and_figures(world):
     import matplotlib.pyplot as plt
 
     ego = int(world.ties.loc[world.ties["tie_kind"] == "patient_clinician", "person_a_id"].iloc[0])
-    g = social.ego_network(world, ego)
+    g = world_stage.ego_network(world, ego)
     assert ego in g and g.degree(ego) == world.person_attrs.loc[ego, "tie_count"]
     assert any(d["is_sensitive"] for _, _, d in g.edges(data=True))
-    fig, data = social.plot_ego_network(world, ego, seed=1)
+    fig, data = report.plot_ego_network(world, ego, seed=1)
     assert len(data) == g.number_of_edges()
-    _, again = social.plot_ego_network(world, ego, seed=1)
+    _, again = report.plot_ego_network(world, ego, seed=1)
     pd.testing.assert_frame_equal(data, again)  # seeded layout
     plt.close("all")
-    table = social.clustering_by_degree(world, sample=500)
+    table = world_stage.clustering_by_degree(world, sample=500)
     assert table["local_clustering"].between(0, 1).all()
     # clustering falls with the number of ties, as on Facebook
     assert table["local_clustering"].iloc[0] > table["local_clustering"].iloc[-1]
     for fig, data in (
-        social.plot_degree_distribution(world),
-        social.plot_clustering_by_degree(table),
+        report.plot_degree_distribution(world),
+        report.plot_clustering_by_degree(table),
     ):
         assert not data.empty
         plt.close(fig)
@@ -269,7 +271,7 @@ def _agg():
 
 def test_clustering_by_world_size_and_its_chart(world):
     plt = _agg()
-    table = social.clustering_by_world_size(world, [800], sample=200)
+    table = world_stage.clustering_by_world_size(world, [800], sample=200)
     assert list(table.columns) == [
         "people",
         "median_ties",
@@ -278,7 +280,7 @@ def test_clustering_by_world_size_and_its_chart(world):
     ]
     assert table["people"].tolist() == [world.n_people, 800]
     assert table["clustering_near_median"].between(0, 1).all()
-    fig, data = social.plot_clustering_by_world_size(table)
+    fig, data = report.plot_clustering_by_world_size(table)
     assert isinstance(fig, plt.Figure) and not data.empty
     assert "clustering_near_median" in data.columns
     plt.close(fig)
@@ -286,8 +288,8 @@ def test_clustering_by_world_size_and_its_chart(world):
 
 def test_plot_visibility_by_kind_returns_the_plotted_shares(world):
     plt = _agg()
-    seen = social.visibility_by_kind(world)
-    fig, data = social.plot_visibility_by_kind(seen)
+    seen = world_stage.visibility_by_kind(world)
+    fig, data = report.plot_visibility_by_kind(seen)
     assert isinstance(fig, plt.Figure) and len(data) == len(seen)
     assert {"tie_kind", "in_any_phone_share", "facebook_sees_share"} <= set(data.columns)
     bars = [p for p in fig.axes[0].patches]
@@ -296,11 +298,11 @@ def test_plot_visibility_by_kind_returns_the_plotted_shares(world):
 
 
 def test_plot_normalisation_by_country_returns_a_row_per_country(world):
-    from analysis.addressbook import normalisation_by_country
+    from analysis.world import normalisation_by_country
 
     plt = _agg()
     by_country = normalisation_by_country(world.address_book, world.people)
-    fig, data = social.plot_normalisation_by_country(by_country)
+    fig, data = report.plot_normalisation_by_country(by_country)
     assert isinstance(fig, plt.Figure) and not data.empty
     assert {"country_code", "normalised_share", "person_right_number_share"} <= set(data.columns)
     assert data["country_code"].is_unique
@@ -309,7 +311,7 @@ def test_plot_normalisation_by_country_returns_a_row_per_country(world):
 
 def test_address_book_of_shows_one_owner(world):
     owner = int(world.address_book["owner_person_id"].iloc[-1])
-    book = social.address_book_of(world, owner, n=5)
+    book = world_stage.address_book_of(world, owner, n=5)
     assert 0 < len(book) <= 5
     assert list(book.columns) == [
         "entry_label",
@@ -324,11 +326,11 @@ def test_address_book_of_shows_one_owner(world):
 
 def test_example_person_picks_the_fewest_ties_in_range(world):
     attrs = world.person_attrs
-    ego = social.example_person(world, role="clinician", tie_range=(0, 10_000))
+    ego = world_stage.example_person(world, role="clinician", tie_range=(0, 10_000))
     clinicians = attrs[attrs["sensitive_role"] == "clinician"]
     assert attrs.loc[attrs["person_id"] == ego, "sensitive_role"].item() == "clinician"
     assert attrs.loc[attrs["person_id"] == ego, "tie_count"].item() == clinicians["tie_count"].min()
     with pytest.raises(ValueError, match="role"):
-        social.example_person(world, role="astronaut")
+        world_stage.example_person(world, role="astronaut")
     with pytest.raises(ValueError, match="ties"):
-        social.example_person(world, tie_range=(10_000, 20_000))
+        world_stage.example_person(world, tie_range=(10_000, 20_000))

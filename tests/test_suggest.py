@@ -1,4 +1,4 @@
-"""Tests for analysis.suggest: scores equal NetworkX, top-k and tie-break, evaluation."""
+"""Tests for analysis.effects.suggest: scores equal NetworkX, top-k and tie-break, evaluation."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from analysis.params import ParameterError
-from analysis.suggest import (
-    SuggestParams,
+from analysis.core import ParameterError
+from analysis.effects.link_prediction import (
     auc_score,
     clustered_random_graph,
-    edges_to_adjacency,
     evaluate_link_prediction,
-    pair_scores,
     sample_non_edges,
     split_edges,
+)
+from analysis.effects.suggest import (
+    SuggestParams,
+    edges_to_adjacency,
+    pair_scores,
     top_k_suggestions,
 )
 
@@ -201,8 +203,8 @@ def test_candidates_mask_restricts_suggestions_not_paths():
 
 
 def test_works_on_a_plain_edge_list_file(tmp_path):
-    from analysis.edgelist import load_edge_list
-    from analysis.suggest import frame_to_adjacency
+    from analysis.effects.suggest import frame_to_adjacency
+    from analysis.world import load_edge_list
 
     G = nx.karate_club_graph()
     path = tmp_path / "karate.txt"

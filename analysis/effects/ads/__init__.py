@@ -1,0 +1,82 @@
+"""Custom Audiences: businesses upload hashed customer lists, Facebook matches them to accounts.
+
+The seed article names Custom Audiences as the advertising use of WhatsApp's phone
+numbers. This module simulates it end to end:
+
+1. **Customer lists** (:func:`generate_customer_lists`): synthetic businesses, each in
+   one country, hold lists of customers drawn from the population, with the phone
+   number written as the customer gave it (national or international format, spaces,
+   ``00`` prefix, no country code, typos) and sometimes an email address.
+2. **Upload** (:func:`hash_customer_keys`): normalised and SHA-256 hashed as the
+   Marketing API asks (:mod:`analysis.effects.hashing`).
+3. **Facebook's side** (:func:`facebook_match_keys`): the hashes of every phone number
+   and email Facebook holds, each attached to an account, with where it came from:
+
+   * ``profile``, ``messenger``, ``two_factor``: the number on file
+     (``people.facebook_phone_e164``; sometimes stale, i.e. now someone else's);
+   * ``shadow_contacts``: numbers found in address books that Facebook users uploaded
+     to Facebook, attached to the account of the person the number belongs to
+     (Venkatadri et al., PETS 2019, showed these were usable for ad targeting);
+   * ``email``: the account's email address (assumption: ``people.email``);
+   * ``whatsapp``: WhatsApp's verified number (``people.phone_e164``) of a Facebook
+     user, usable only where the scenario permits the *ads* purpose for that person
+     (:func:`analysis.policy.permitted_purposes`);
+   * ``whatsapp_contacts``: numbers from WhatsApp-held address books, only when the
+     scenario's address-book switch is on (:func:`analysis.policy.address_books_flow`)
+     and the book's owner permits ads.
+4. **Matching** (:func:`match_customers`, :func:`evaluate_scenario`): one hash join for
+   all sources, then a per-scenario filter of the WhatsApp-sourced rows. Reported:
+   match rates per scenario and country, extra reach from WhatsApp data, audiences
+   that reach the minimum audience size only because of it, and how many people whose
+   ads purpose is off (opted out, left, paused) are still reachable through numbers
+   Facebook got elsewhere.
+
+>>> params = AdsParams(n_businesses=3, list_size_median=40)
+>>> params.min_audience_size
+100
+
+Modules
+-------
+params     AdsParams, vocabulary, output tables
+customers  businesses and customer lists
+keys       match keys on both sides
+matching   matching per scenario, reach, audiences
+reversal   reversing hashed numbers by enumeration
+"""
+
+from analysis.effects.ads.customers import *
+from analysis.effects.ads.keys import *
+from analysis.effects.ads.matching import *
+from analysis.effects.ads.params import *
+from analysis.effects.ads.reversal import *
+
+__all__ = [
+    "AD_AUDIENCES",
+    "AD_CUSTOMERS",
+    "AD_MATCH_RATES",
+    "AD_OPT_OUT_REACH",
+    "FACEBOOK_DATA_ASSUMPTIONS",
+    "OPT_OUT_STATES",
+    "SOURCES",
+    "TYPO_KINDS",
+    "WHATSAPP_SOURCES",
+    "AdsParams",
+    "AdsResults",
+    "CustomerLists",
+    "ReversalDemo",
+    "ScenarioResult",
+    "add_typos",
+    "compare_facebook_data",
+    "evaluate_scenario",
+    "facebook_match_keys",
+    "generate_customer_lists",
+    "hash_customer_keys",
+    "hash_prefix64",
+    "match_customers",
+    "overall_rates",
+    "permitted_match_rows",
+    "reachable_by_phone",
+    "reverse_customer_sample",
+    "run_scenarios",
+    "whatsapp_contact_keys",
+]

@@ -1,0 +1,391 @@
+"""Friend suggestions per scenario, with and without WhatsApp's data, and why each is new.
+
+See :mod:`analysis.effects.exposure` for the definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis.effects.exposure.contacts import _bool, _edge_matrix, contact_edges
+from analysis.effects.exposure.params import (
+    _CO_KIND,
+    ATTRIBUTIONS,
+    DEFAULT_STATES,
+    OPTED_OUT_STATES,
+    SENSITIVE_PAIR_KINDS,
+    SENSITIVE_PAIR_LABELS,
+)
+from analysis.effects.suggest import (
+    SuggestParams,
+    edges_to_adjacency,
+    top_k_suggestions,
+)
+from analysis.policy.consent import effective_states
+from analysis.policy.scenarios import Scenario
+
+__all__ = [
+    "ScenarioSuggestions",
+    "attribute_suggestions",
+    "attribution_table",
+    "compare_scenarios",
+    "scenario_suggestions",
+    "sensitive_counts",
+    "sensitive_pair_kinds",
+    "sensitive_table",
+    "summarise",
+]
+
+
+def sensitive_pair_kinds(world: Any, u, v) -> pd.Series:
+    """Which sensitive tie, if any, a suggested pair ``(u, v)`` exposes.
+
+    Direct kinds: the two share a sensitive tie (patient and clinician, client and sex
+    worker, ...). Shared-professional kinds: both are patients (clients, sources) of
+    the same professional. First match in :data:`SENSITIVE_PAIR_KINDS`; else ``none``.
+
+    Returns
+    -------
+    pandas.Series
+        Categorical with categories ``SENSITIVE_PAIR_KINDS + ("none",)``.
+    """
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    n = len(world.people)
+    ties = world.ties
+    kind = ties["tie_kind"].astype(str).to_numpy()
+    a = ties["person_a_id"].to_numpy(np.int64)
+    b = ties["person_b_id"].to_numpy(np.int64)
+    out = np.full(u.size, "none", dtype=object)
+    done = np.zeros(u.size, dtype=bool)
+    for label in SENSITIVE_PAIR_KINDS:
+        sel = kind == _CO_KIND.get(label, label)
+        if not sel.any() or u.size == 0:
+            continue
+        if label in _CO_KIND:
+            # clients x professionals; two clients share a professional
+            m = sp.csr_matrix((np.ones(sel.sum()), (b[sel], a[sel])), shape=(n, n))
+            hit = np.asarray(m[u].multiply(m[v]).sum(axis=1)).ravel() > 0
+        else:
+            m = edges_to_adjacency(a[sel], b[sel], n)
+            hit = np.asarray(m[u, v]).ravel() > 0
+        new = hit & ~done
+        out[new] = label
+        done |= hit
+    return pd.Series(pd.Categorical(out, categories=[*SENSITIVE_PAIR_KINDS, "none"]))
+
+
+@dataclass
+class ScenarioSuggestions:
+    """Suggestions of one scenario with and without WhatsApp data.
+
+    Attributes
+    ----------
+    scenario : str
+    edges : pandas.DataFrame
+        :func:`contact_edges` of the scenario.
+    baseline, with_whatsapp : pandas.DataFrame
+        ``suggestions`` tables (Facebook's own data only; plus WhatsApp data as permitted).
+    whatsapp_only : pandas.DataFrame
+        Rows of ``with_whatsapp`` absent from ``baseline``, with ``is_real_tie`` and
+        ``sensitive_kind``.
+    states : pandas.Series
+        Effective consent states under the scenario.
+    """
+
+    scenario: str
+    edges: pd.DataFrame
+    baseline: pd.DataFrame
+    with_whatsapp: pd.DataFrame
+    whatsapp_only: pd.DataFrame
+    states: pd.Series
+
+
+def _is_tie(world: Any, u: np.ndarray, v: np.ndarray, tie_matrix=None) -> np.ndarray:
+    t = tie_matrix if tie_matrix is not None else world.tie_matrix()
+    if len(u) == 0:
+        return np.zeros(0, dtype=bool)
+    return np.asarray(t[u, v]).ravel() > 0
+
+
+def scenario_suggestions(
+    world: Any,
+    scenario: Scenario,
+    suggest: SuggestParams | None = None,
+    *,
+    seed: int | None = None,
+    baseline: pd.DataFrame | None = None,
+    tie_matrix=None,
+) -> ScenarioSuggestions:
+    """Top-k suggestions for every Facebook member, with and without WhatsApp data.
+
+    Parameters
+    ----------
+    world : analysis.world.SocialWorld
+    scenario : analysis.policy.Scenario
+    suggest : analysis.effects.suggest.SuggestParams, optional
+        How suggestions are ranked (``k``, ``method``, ``contact_edge_weight``).
+    seed : int, optional
+        Seed of the scenario's opt-out draws (``uptake`` mode).
+    baseline : pandas.DataFrame, optional
+        Reuse a baseline computed for another scenario (it does not depend on the scenario).
+    tie_matrix : scipy.sparse matrix, optional
+        Reuse ``world.tie_matrix()``.
+    """
+    suggest = suggest or SuggestParams()
+    n = len(world.people)
+    members = _bool(world.people, "is_facebook_user")
+    friends = world.facebook_matrix()
+    edges = contact_edges(world, scenario, seed=seed)
+    run = dict(
+        k=suggest.k,
+        method=suggest.method,
+        contact_edge_weight=suggest.contact_edge_weight,
+        nodes=np.flatnonzero(members),
+        candidates=members,
+    )
+    if baseline is None:
+        baseline = top_k_suggestions(
+            friends, extra_edges=_edge_matrix(edges, edges["is_baseline"].to_numpy(), n), **run
+        )
+    if edges["is_whatsapp_caused"].any():
+        with_wa = top_k_suggestions(
+            friends, extra_edges=_edge_matrix(edges, np.ones(len(edges), bool), n), **run
+        )
+    else:
+        with_wa = baseline
+    key = ["person_id", "suggested_person_id"]
+    merged = with_wa.merge(baseline[key], on=key, how="left", indicator=True, validate="one_to_one")
+    only = merged[merged["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True)
+    u, v = only["person_id"].to_numpy(), only["suggested_person_id"].to_numpy()
+    only["is_real_tie"] = _is_tie(world, u, v, tie_matrix)
+    only["sensitive_kind"] = sensitive_pair_kinds(world, u, v).to_numpy()
+    states = effective_states(world.people, scenario, seed=seed)
+    return ScenarioSuggestions(scenario.name, edges, baseline, with_wa, only, states)
+
+
+def attribute_suggestions(world: Any, result: ScenarioSuggestions) -> pd.DataFrame:
+    """Whose WhatsApp data caused each WhatsApp-only suggestion involving an opted-out person.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (WhatsApp-only suggestion, involved person who opted out or left):
+        ``person_id``, ``suggested_person_id``, ``involved_person_id``, ``involved_state``,
+        ``data_owner_count`` (people whose WhatsApp data is on the suggestion's paths),
+        ``attribution`` (one of :data:`ATTRIBUTIONS`: own data first, then a contact's
+        who kept the default, then someone else's).
+    """
+    only = result.whatsapp_only
+    n = len(world.people)
+    states = result.states.astype(str).to_numpy()
+    opted = np.isin(states, OPTED_OUT_STATES)
+    u_all, v_all = only["person_id"].to_numpy(), only["suggested_person_id"].to_numpy()
+    inv = opted[u_all] | opted[v_all]
+    cols = [
+        "person_id",
+        "suggested_person_id",
+        "involved_person_id",
+        "involved_state",
+        "data_owner_count",
+        "attribution",
+    ]
+    if not inv.any():
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64") for c in cols[:3]}
+            | {
+                "involved_state": pd.Series(dtype="string"),
+                "data_owner_count": pd.Series(dtype="int64"),
+                "attribution": pd.Series(dtype="string"),
+            }
+        )
+    u, v = u_all[inv], v_all[inv]
+    edges = result.edges
+    visible = _edge_matrix(edges, np.ones(len(edges), bool), n) + world.facebook_matrix()
+    visible.data[:] = 1
+    caused_e = edges[edges["is_whatsapp_caused"]]
+    caused = _edge_matrix(caused_e, np.ones(len(caused_e), bool), n)
+    # data owners of each caused undirected edge
+    o, t = caused_e["owner_person_id"].to_numpy(), caused_e["contact_person_id"].to_numpy()
+    lo, hi = np.minimum(o, t), np.maximum(o, t)
+    own_rows = caused_e["is_owner_data_used"].to_numpy(bool)
+    con_rows = caused_e["is_contact_data_used"].to_numpy(bool)
+    owners = pd.DataFrame(
+        {
+            "edge_key": np.r_[(lo * n + hi)[own_rows], (lo * n + hi)[con_rows]],
+            "data_owner_id": np.r_[o[own_rows], t[con_rows]],
+        }
+    ).drop_duplicates()
+    # caused edges on each pair's paths: direct u-v, and u-w / w-v through common neighbours w
+    pair = np.arange(u.size)
+    common = visible[u].multiply(visible[v]).tocsr()
+    cw = common.tocoo()
+    pidx, w = cw.row.astype(np.int64), cw.col.astype(np.int64)
+    uw = np.asarray(caused[u[pidx], w]).ravel() > 0
+    wv = np.asarray(caused[w, v[pidx]]).ravel() > 0
+    direct = np.asarray(caused[u, v]).ravel() > 0
+    ea = np.r_[u[pidx][uw], w[wv], u[direct]]
+    eb = np.r_[w[uw], v[pidx][wv], v[direct]]
+    ep = np.r_[pidx[uw], pidx[wv], pair[direct]]
+    on_path = pd.DataFrame({"pair": ep, "edge_key": np.minimum(ea, eb) * n + np.maximum(ea, eb)})
+    who = on_path.merge(owners, on="edge_key", how="inner", validate="many_to_many")[
+        ["pair", "data_owner_id"]
+    ]
+    who = who.drop_duplicates()
+    # one row per (pair, involved opted-out person)
+    inv_rows = pd.DataFrame(
+        {
+            "pair": np.r_[pair[opted[u]], pair[opted[v]]],
+            "involved_person_id": np.r_[u[opted[u]], v[opted[v]]],
+        }
+    )
+    x = inv_rows.merge(who, on="pair", how="left", validate="many_to_many")
+    has_owner = x["data_owner_id"].notna().to_numpy()
+    d = x["data_owner_id"].fillna(-1).to_numpy(np.int64)
+    xi = x["involved_person_id"].to_numpy(np.int64)
+    ties = world.tie_matrix() + world.facebook_matrix()
+    is_own = has_owner & (d == xi)
+    is_contact = np.zeros(len(x), dtype=bool)
+    ok = has_owner & ~is_own
+    if ok.any():
+        is_contact[ok] = (np.asarray(ties[xi[ok], d[ok]]).ravel() > 0) & np.isin(
+            states[d[ok]], DEFAULT_STATES
+        )
+    x = x.assign(is_own=is_own, is_contact=is_contact, has_owner=has_owner)
+    g = (
+        x.groupby(["pair", "involved_person_id"], sort=True)
+        .agg(
+            is_own=("is_own", "any"),
+            is_contact=("is_contact", "any"),
+            has_owner=("has_owner", "any"),
+            data_owner_count=("has_owner", "sum"),
+        )
+        .reset_index()
+    )
+    attribution = np.select(
+        [g["is_own"], g["is_contact"], g["has_owner"]],
+        list(ATTRIBUTIONS[:3]),
+        default=ATTRIBUTIONS[3],
+    )
+    p = g["pair"].to_numpy()
+    return pd.DataFrame(
+        {
+            "person_id": u[p],
+            "suggested_person_id": v[p],
+            "involved_person_id": g["involved_person_id"].to_numpy(np.int64),
+            "involved_state": pd.array(states[g["involved_person_id"].to_numpy()], dtype="string"),
+            "data_owner_count": g["data_owner_count"].to_numpy(np.int64),
+            "attribution": pd.array(attribution, dtype="string"),
+        }
+    )
+
+
+def summarise(world: Any, result: ScenarioSuggestions, *, tie_matrix=None) -> dict:
+    """One row of the ``suggestion_scenarios`` table for ``result``."""
+    only = result.whatsapp_only
+    base = result.baseline
+    members = _bool(world.people, "is_facebook_user")
+    states = result.states.astype(str).to_numpy()
+    opted = np.isin(states, OPTED_OUT_STATES)
+    bu, bv = base["person_id"].to_numpy(), base["suggested_person_id"].to_numpy()
+    shown = len(result.with_whatsapp)
+    u, v = only["person_id"].to_numpy(), only["suggested_person_id"].to_numpy()
+    return {
+        "scenario": result.scenario,
+        "suggestion_count": shown,
+        "whatsapp_caused_edge_count": int(result.edges["is_whatsapp_caused"].sum()),
+        "whatsapp_only_count": len(only),
+        "whatsapp_only_share": len(only) / shown if shown else 0.0,
+        "members_with_whatsapp_only_share": (np.unique(u).size / members.sum())
+        if members.sum()
+        else 0.0,
+        "baseline_precision_share": float(_is_tie(world, bu, bv, tie_matrix).mean())
+        if len(bu)
+        else float("nan"),
+        "whatsapp_only_precision_share": float(only["is_real_tie"].mean())
+        if len(only)
+        else float("nan"),
+        "sensitive_count": int((only["sensitive_kind"].astype(str) != "none").sum()),
+        "opted_out_involved_count": int((opted[u] | opted[v]).sum()),
+    }
+
+
+def compare_scenarios(
+    world: Any,
+    scenarios: Mapping[str, Scenario],
+    suggest: SuggestParams | None = None,
+    *,
+    seed: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, ScenarioSuggestions]]:
+    """Suggestions under several scenarios: the ``suggestion_scenarios`` table and each result.
+
+    The baseline (Facebook's own data) is computed once and shared; ``suggest`` sets how
+    suggestions are ranked.
+    """
+    ties = world.tie_matrix()
+    results = dict(_each_scenario(world, scenarios, suggest, seed, ties))
+    rows = [
+        summarise(world, r, tie_matrix=ties) | {"scenario": name} for name, r in results.items()
+    ]
+    return pd.DataFrame(rows), results
+
+
+def _each_scenario(world: Any, scenarios: Mapping[str, Scenario], suggest, seed, ties):
+    """Yield ``(name, ScenarioSuggestions)``, computing Facebook's own baseline only once."""
+    baseline = None
+    for name, scenario in scenarios.items():
+        r = scenario_suggestions(
+            world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties
+        )
+        baseline = r.baseline
+        yield name, r
+
+
+def sensitive_counts(results: Mapping[str, ScenarioSuggestions]) -> pd.DataFrame:
+    """Count WhatsApp-only suggestions per scenario and sensitive kind (zeros kept)."""
+    rows = []
+    for name, r in results.items():
+        counts = r.whatsapp_only["sensitive_kind"].astype(str).value_counts()
+        for kind in SENSITIVE_PAIR_KINDS:
+            rows.append(
+                {
+                    "scenario": name,
+                    "sensitive_kind": kind,
+                    "label": SENSITIVE_PAIR_LABELS[kind],
+                    "suggestion_count": int(counts.get(kind, 0)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def sensitive_table(sens: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:
+    """Wide table of :func:`sensitive_counts`: one row per kind, one column per kept scenario.
+
+    Parameters
+    ----------
+    sens : pandas.DataFrame
+        Output of :func:`sensitive_counts`.
+    keep : sequence of str
+        Scenario names, in column order.
+    """
+    missing = [k for k in keep if k not in set(sens["scenario"])]
+    if missing:
+        raise KeyError(f"scenario(s) {missing} not in the sensitive counts")
+    part = sens[sens["scenario"].isin(keep)]
+    wide = part.pivot(index="label", columns="scenario", values="suggestion_count")
+    order = list(dict.fromkeys(part["label"]))
+    return wide.loc[order, list(keep)]
+
+
+def attribution_table(
+    world: Any, results: Mapping[str, ScenarioSuggestions], names: Sequence[str]
+) -> pd.DataFrame:
+    """Count :func:`attribute_suggestions` rows per scenario (rows) and attribution (columns)."""
+    attr = pd.concat([attribute_suggestions(world, results[n]).assign(scenario=n) for n in names])
+    return attr.groupby(["scenario", "attribution"]).size().unstack(fill_value=0)

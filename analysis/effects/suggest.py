@@ -1,0 +1,502 @@
+"""Friend suggestions ("People You May Know") scored with sparse matrix products.
+
+For every node of an undirected graph (a ``scipy.sparse`` adjacency matrix) the
+candidates are the nodes two hops away that are not already friends, plus, when
+given, the nodes joined to it by an *extra* edge (a phone-contact edge made
+visible by WhatsApp or Facebook contact uploads). Each candidate carries
+
+* ``common_neighbour_count``: mutual neighbours in the visible graph;
+* ``adamic_adar_score``: the sum of ``1 / log(degree)`` over those neighbours
+  (Adamic and Adar 2003; the same definition as ``networkx.adamic_adar_index``);
+* ``is_contact_edge``: the pair is joined directly by an extra edge (a separate
+  signal, worth ``contact_edge_weight`` in the ranking score).
+
+The visible graph is the friendship graph plus the extra edges (both symmetric).
+Rows are processed in blocks sized by the number of two-hop paths they hold, and
+only the top ``k`` candidates of each row survive a block (``numpy.argpartition``
+to find the k-th score, then an exact, deterministic tie-break: higher score
+first, then the lower node id). All non-edges are never materialised.
+
+>>> import scipy.sparse as sp
+>>> a = sp.csr_matrix(([1.0] * 6, ([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2])), shape=(4, 4))
+>>> top = top_k_suggestions(a, k=2)
+>>> top[["person_id", "suggested_person_id", "common_neighbour_count"]].values.tolist()
+[[0, 2, 1], [1, 3, 1], [2, 0, 1], [3, 1, 1]]
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis.core.params import Params, param
+from analysis.core.schema import Field, Table, register
+
+__all__ = [
+    "METHODS",
+    "SUGGESTIONS",
+    "SuggestParams",
+    "adamic_adar_weights",
+    "as_adjacency",
+    "candidate_scores",
+    "edges_to_adjacency",
+    "frame_to_adjacency",
+    "pair_scores",
+    "top_k_suggestions",
+]
+
+
+METHODS = ("adamic_adar", "common_neighbours")
+
+
+#: The direct-contact flag is carried in the real part of the block product as a
+#: multiple of this (an exact float64 integer far above any common-neighbour count).
+_DIRECT = float(2**32)
+
+
+_FRIEND = float(2**44)
+
+
+SUGGESTIONS = register(
+    Table(
+        "suggestions",
+        "Top-k friend suggestions per person (People You May Know), one row per "
+        "(person, suggested person), from analysis.effects.suggest.top_k_suggestions.",
+        (
+            Field("person_id", "The person (graph node) the suggestion is shown to.", "int64"),
+            Field("suggested_person_id", "The person suggested.", "int64"),
+            Field(
+                "rank", "1 = best suggestion; ties broken by lower suggested_person_id.", "int16"
+            ),
+            Field(
+                "score",
+                "Ranking score: the method's score plus contact_edge_weight if a contact "
+                "edge joins the pair.",
+                "float64",
+            ),
+            Field(
+                "common_neighbour_count",
+                "Mutual neighbours in the visible graph (friends plus contact edges).",
+                "int32",
+            ),
+            Field(
+                "adamic_adar_score", "Sum of 1/log(degree) over the mutual neighbours.", "float64"
+            ),
+            Field(
+                "is_contact_edge", "A visible phone-contact edge joins the two directly.", "bool"
+            ),
+        ),
+    )
+)
+
+
+@dataclass(frozen=True)
+class SuggestParams(Params):
+    """Knobs of the friend-suggestion model and its evaluation (issue 5)."""
+
+    section: ClassVar[str] = "suggestions"
+
+    k: int = param(
+        10,
+        kind="int",
+        low=1,
+        high=1000,
+        unit="suggestions",
+        plausible=(5, 50),
+        description="Suggestions kept per person (People You May Know shows a handful at a time).",
+        source="convention",
+        confidence="n/a",
+    )
+    method: str = param(
+        "adamic_adar",
+        kind="str",
+        choices=METHODS,
+        description="Score that ranks two-hop candidates.",
+        source="Liben-Nowell and Kleinberg 2007: Adamic-Adar among the best simple predictors",
+        confidence="med",
+    )
+    contact_edge_weight: float = param(
+        1.0,
+        kind="float",
+        low=0.0,
+        high=100.0,
+        unit="score points",
+        plausible=(0.25, 5.0),
+        description="What a direct phone-contact edge adds to the ranking score (one unit = "
+        "one mutual friend under common neighbours, about 2-4 mutual friends under Adamic-Adar).",
+        source="assumption: Facebook's help page names contacts as a signal, not its weight",
+    )
+    test_share: float = param(
+        0.2,
+        kind="share",
+        plausible=(0.1, 0.3),
+        description="Share of friendships held out to evaluate link prediction.",
+        source="convention (80/20 split)",
+        confidence="n/a",
+    )
+    negative_pairs: int = param(
+        100_000,
+        kind="int",
+        low=100,
+        high=10_000_000,
+        unit="pairs",
+        plausible=(10_000, 1_000_000),
+        description="Non-edges sampled (seeded) to estimate the AUC.",
+        source="convention",
+        confidence="n/a",
+    )
+    block_paths: int = param(
+        2_000_000,
+        kind="int",
+        low=1_000,
+        high=500_000_000,
+        unit="two-hop paths",
+        description="Rows are scored in blocks holding about this many two-hop paths "
+        "(bounds the memory of one block product).",
+        source="convention (memory/speed trade-off)",
+        confidence="n/a",
+    )
+
+
+def as_adjacency(matrix, *, name: str = "adjacency", n: int | None = None) -> sp.csr_matrix:
+    """Validate a square sparse matrix and return its symmetric 0/1 CSR pattern.
+
+    The diagonal is dropped and ``A + A.T`` is taken, so a directed or upper-triangular
+    input becomes the undirected graph it describes.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix or array
+        Square, one row per node.
+    name : str
+        Parameter name used in error messages.
+    n : int, optional
+        Required number of nodes.
+    """
+    if not sp.issparse(matrix):
+        raise TypeError(f"{name} must be a scipy.sparse matrix, got {type(matrix).__name__}")
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"{name} must be square, got shape {matrix.shape}")
+    if n is not None and matrix.shape[0] != n:
+        raise ValueError(
+            f"{name} has {matrix.shape[0]} nodes, expected {n} (same as the friendship graph)"
+        )
+    a = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
+    a.data = np.ones_like(a.data)
+    a = (a + a.T).tocsr()
+    a.setdiag(0)
+    a.eliminate_zeros()
+    a.data = np.ones_like(a.data)
+    a.sort_indices()
+    return a
+
+
+def edges_to_adjacency(a_ids, b_ids, n: int) -> sp.csr_matrix:
+    """Symmetric 0/1 CSR adjacency from two arrays of node ids.
+
+    >>> edges_to_adjacency([0, 1], [1, 2], 3).toarray().astype(int).tolist()
+    [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
+    """
+    a_ids = np.asarray(a_ids, dtype=np.int64)
+    b_ids = np.asarray(b_ids, dtype=np.int64)
+    if a_ids.shape != b_ids.shape:
+        raise ValueError(f"edge endpoint arrays differ in length: {a_ids.shape} vs {b_ids.shape}")
+    if a_ids.size and (min(a_ids.min(), b_ids.min()) < 0 or max(a_ids.max(), b_ids.max()) >= n):
+        raise ValueError(f"edge endpoints must be node ids in 0..{n - 1}")
+    m = sp.coo_matrix((np.ones(a_ids.size), (a_ids, b_ids)), shape=(n, n))
+    return as_adjacency(m)
+
+
+def frame_to_adjacency(
+    edges: pd.DataFrame, a: str = "node_a", b: str = "node_b"
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Adjacency of an edge-list frame (e.g. :func:`analysis.world.load_edge_list`).
+
+    Node labels (integers or strings) are numbered 0..n-1 in order of first appearance.
+
+    Returns
+    -------
+    (adjacency, labels)
+        The symmetric CSR matrix and the label of each row.
+
+    >>> m, labels = frame_to_adjacency(pd.DataFrame({"node_a": ["x", "y"], "node_b": ["y", "z"]}))
+    >>> m.shape, labels.tolist()
+    ((3, 3), ['x', 'y', 'z'])
+    """
+    for col in (a, b):
+        if col not in edges.columns:
+            raise ValueError(f"edge list has no column {col!r}; columns are {list(edges.columns)}")
+    codes, labels = pd.factorize(pd.concat([edges[a], edges[b]], ignore_index=True))
+    half = len(edges)
+    return edges_to_adjacency(codes[:half], codes[half:], len(labels)), np.asarray(labels)
+
+
+def adamic_adar_weights(adjacency: sp.csr_matrix) -> np.ndarray:
+    """Per-node weight ``1 / log(degree)``; 0 for degree < 2 (never a common neighbour).
+
+    >>> import scipy.sparse as sp
+    >>> w = adamic_adar_weights(sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]])))
+    >>> [round(float(x), 4) for x in w]
+    [1.4427, 0.0, 0.0]
+    """
+    deg = np.asarray(adjacency.getnnz(axis=1), dtype=np.float64)
+    w = np.zeros_like(deg)
+    ok = deg >= 2
+    w[ok] = 1.0 / np.log(deg[ok])
+    return w
+
+
+def _row_blocks(rows: sp.csr_matrix, degree: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Split rows into contiguous blocks holding about ``budget`` two-hop paths each."""
+    paths = np.asarray(rows @ degree.astype(np.float64)).ravel() + np.diff(rows.indptr)
+    cum = np.cumsum(paths)
+    n = rows.shape[0]
+    bounds = [0]
+    while bounds[-1] < n:
+        start = bounds[-1]
+        base = cum[start - 1] if start else 0.0
+        stop = int(np.searchsorted(cum, base + budget, side="right"))
+        bounds.append(min(n, max(stop, start + 1)))
+    return list(itertools.pairwise(bounds))
+
+
+def _top_k_rows(rows: np.ndarray, cols: np.ndarray, score: np.ndarray, k: int | None) -> np.ndarray:
+    """Return the kept entries, ordered by row, then score descending, then col ascending.
+
+    ``rows`` must be sorted (CSR order). Rows with more than ``k`` entries go through
+    ``numpy.argpartition`` (via ``np.partition``) on padded, length-bucketed blocks to find
+    the k-th best score; every entry at or above it survives, and an exact lexsort picks
+    the final k, so ties at the boundary are broken by the lower column id.
+    """
+    m = rows.size
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k is not None:
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        lengths = np.diff(np.r_[starts, m])
+        keep = np.ones(m, dtype=bool)
+        long = np.flatnonzero(lengths > k)
+        if long.size:
+            bucket = np.ceil(np.log2(lengths[long])).astype(np.int64)
+            for b in np.unique(bucket):
+                sel = long[bucket == b]
+                width = int(lengths[sel].max())
+                offs = np.arange(width)
+                valid = offs[None, :] < lengths[sel, None]
+                idx = np.where(valid, starts[sel, None] + offs[None, :], 0)
+                vals = np.where(valid, -score[idx], np.inf)
+                part = np.argpartition(vals, k - 1, axis=1)[:, k - 1]
+                kth = -vals[np.arange(sel.size), part]
+                threshold = np.repeat(kth, lengths[sel])
+                span = _ranges(starts[sel], lengths[sel])
+                keep[span] = score[span] >= threshold
+        cand = np.flatnonzero(keep)
+    else:
+        cand = np.arange(m)
+    order = cand[np.lexsort((cols[cand], -score[cand], rows[cand]))]
+    if k is None:
+        return order
+    r = rows[order]
+    first = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    rank = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
+    return order[rank < k]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + l)`` for each pair, vectorised.
+
+    >>> _ranges(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    total = int(lengths.sum())
+    before = np.cumsum(lengths) - lengths
+    return np.arange(total) - np.repeat(before, lengths) + np.repeat(starts, lengths)
+
+
+def top_k_suggestions(
+    adjacency,
+    *,
+    k: int | None = 10,
+    method: str = "adamic_adar",
+    extra_edges=None,
+    contact_edge_weight: float = 1.0,
+    nodes=None,
+    candidates=None,
+    block_paths: int = 2_000_000,
+) -> pd.DataFrame:
+    """Top-``k`` friend suggestions for every node, scored block by block.
+
+    Parameters
+    ----------
+    adjacency : scipy.sparse matrix
+        Friendship graph (symmetrised; diagonal ignored). Existing friends and the node
+        itself are never suggested.
+    k : int or None
+        Suggestions kept per node; ``None`` keeps every candidate (small graphs, tests).
+    method : {"adamic_adar", "common_neighbours"}
+        Score that ranks candidates.
+    extra_edges : scipy.sparse matrix, optional
+        Phone-contact edges (symmetrised) added to the visible graph: they create two-hop
+        paths, count in degrees and common neighbours, and a direct one adds
+        ``contact_edge_weight`` to the score (``is_contact_edge``).
+    contact_edge_weight : float
+        Score added for a direct contact edge.
+    nodes : array of int, optional
+        Only score these rows (default: all nodes).
+    candidates : bool array, optional
+        Which nodes may be suggested (e.g. Facebook members); others may still be
+        common neighbours. Default: every node.
+    block_paths : int
+        About this many two-hop paths per block (memory bound of one block product).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``suggestions`` table: sorted by person, then rank.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method = {method!r} is not allowed: must be one of {list(METHODS)}")
+    if (
+        k != -1
+        and k is not None
+        and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1)
+    ):
+        raise ValueError(f"k = {k!r} is not allowed: must be a positive integer or None")
+    if not np.isfinite(contact_edge_weight) or contact_edge_weight < 0:
+        raise ValueError(f"contact_edge_weight = {contact_edge_weight!r} must be a number >= 0")
+    friends = as_adjacency(adjacency)
+    n = friends.shape[0]
+    if extra_edges is not None:
+        contact = as_adjacency(extra_edges, name="extra_edges", n=n)
+        visible = friends + contact
+        visible.data = np.ones_like(visible.data)
+        visible.sort_indices()
+    else:
+        contact = sp.csr_matrix((n, n))
+        visible = friends
+    w = adamic_adar_weights(visible)
+    right = (sp.diags(1.0 + 1j * w) @ visible).tocsr()
+    # direct contact edges ride in the real part as multiples of _DIRECT, existing friends
+    # and the node itself as multiples of _FRIEND (dropped after the product)
+    marks = contact * _DIRECT + (friends + sp.identity(n, format="csr")) * _FRIEND
+    marks = marks.astype(np.complex128).tocsr()
+
+    row_ids = np.arange(n) if nodes is None else np.unique(np.asarray(nodes, dtype=np.int64))
+    if row_ids.size and (row_ids[0] < 0 or row_ids[-1] >= n):
+        raise ValueError(f"nodes must be node ids in 0..{n - 1}")
+    if candidates is not None:
+        candidates = np.asarray(candidates, dtype=bool)
+        if candidates.shape != (n,):
+            raise ValueError(
+                f"candidates must be a bool array of length {n}, got shape {candidates.shape}"
+            )
+    sub = visible[row_ids] if nodes is not None else visible
+    # only candidate columns are ever produced (saves the paths to non-candidates)
+    colmap = np.arange(n, dtype=np.int64) if candidates is None else np.flatnonzero(candidates)
+    if candidates is not None:
+        right = right[:, colmap].tocsr()
+        marks = marks[:, colmap].tocsr()
+    blocks = _row_blocks(sub, np.diff(visible.indptr), block_paths)
+    parts = []
+    for start, stop in blocks:
+        ids = row_ids[start:stop]
+        prod = sub[start:stop] @ right
+        prod = prod + marks[ids]
+        re_all = prod.data.real
+        ok = re_all < _FRIEND
+        local = np.repeat(np.arange(stop - start), np.diff(prod.indptr))[ok]
+        cols = colmap[prod.indices[ok]]
+        grow = ids[local]
+        re, im = re_all[ok], prod.data.imag[ok]
+        is_direct = re >= _DIRECT
+        cn = re - _DIRECT * is_direct
+        base = im if method == "adamic_adar" else cn
+        score = base + contact_edge_weight * is_direct
+        if k == -1:
+            parts.append((grow, cols, score, cn, im, is_direct))
+            continue
+        sel = _top_k_rows(local, cols, score, k)
+        parts.append((grow[sel], cols[sel], score[sel], cn[sel], im[sel], is_direct[sel]))
+    if parts:
+        person, cand, score, cn, aa, isd = (
+            x[0] if len(x) == 1 else np.concatenate(x) for x in zip(*parts, strict=True)
+        )
+    else:
+        person = cand = np.zeros(0, dtype=np.int64)
+        score = cn = aa = np.zeros(0)
+        isd = np.zeros(0, dtype=bool)
+    first = (
+        np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if person.size else np.zeros(0, int)
+    )
+    rank = np.arange(person.size) - np.repeat(first, np.diff(np.r_[first, person.size]))
+    out = pd.DataFrame(
+        {
+            "person_id": person.astype(np.int64, copy=False),
+            "suggested_person_id": cand.astype(np.int64, copy=False),
+            "rank": (rank + 1).astype(np.int16 if (k or 0) < 32000 and k is not None else np.int64),
+            "score": score.astype(np.float64, copy=False),
+            "common_neighbour_count": np.rint(cn).astype(np.int32),
+            "adamic_adar_score": aa.astype(np.float64, copy=False),
+            "is_contact_edge": isd.astype(bool, copy=False),
+        }
+    )
+    return out.drop(columns=["rank", "score"]) if k == -1 else out
+
+
+def candidate_scores(
+    adjacency, *, extra_edges=None, nodes=None, block_paths: int = 2_000_000
+) -> pd.DataFrame:
+    """Every candidate pair (two hops away or joined by an extra edge) with its scores.
+
+    Same engine as :func:`top_k_suggestions` without the ranking: rows come in
+    (person_id, suggested_person_id) order. Use on small graphs or a subset of ``nodes``.
+
+    >>> a = edges_to_adjacency([0, 1], [1, 2], 3)
+    >>> candidate_scores(a)[["person_id", "suggested_person_id"]].values.tolist()
+    [[0, 2], [2, 0]]
+    """
+    return top_k_suggestions(
+        adjacency, k=-1, extra_edges=extra_edges, nodes=nodes, block_paths=block_paths
+    )
+
+
+def pair_scores(adjacency, u, v) -> pd.DataFrame:
+    """Common-neighbour count and Adamic-Adar score of given node pairs.
+
+    Vectorised: gathers the two rows of every pair and multiplies them elementwise.
+
+    >>> import scipy.sparse as sp
+    >>> a = edges_to_adjacency([0, 0, 1], [1, 2, 2], 3)
+    >>> pair_scores(a, [1], [2])["common_neighbour_count"].tolist()
+    [1]
+    """
+    a = adjacency if _is_canonical(adjacency) else as_adjacency(adjacency)
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    if u.shape != v.shape:
+        raise ValueError(f"u and v differ in length: {u.shape} vs {v.shape}")
+    w = adamic_adar_weights(a)
+    ru = a[u]
+    rv = a[v]
+    common = ru.multiply(rv).tocsr()
+    cn = np.asarray(common.sum(axis=1)).ravel()
+    aa = np.asarray((common @ sp.diags(w)).sum(axis=1)).ravel()
+    return pd.DataFrame(
+        {"u": u, "v": v, "common_neighbour_count": cn.astype(np.int64), "adamic_adar_score": aa}
+    )
+
+
+def _is_canonical(a) -> bool:
+    return (
+        sp.isspmatrix_csr(a)
+        and a.dtype == np.float64
+        and a.has_sorted_indices
+        and (a.data.size == 0 or (a.data.min() == 1 and a.data.max() == 1))
+        and (abs(a - a.T).nnz == 0)
+        and a.diagonal().sum() == 0
+    )

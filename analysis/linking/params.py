@@ -1,0 +1,190 @@
+"""Linking vocabulary, parameters and output tables: mechanisms, purpose classes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from analysis.core.params import Params, param
+from analysis.core.schema import Field, Table, register
+from analysis.policy.flows import PURPOSES
+
+__all__ = [
+    "LINKS",
+    "MECHANISMS",
+    "MECHANISM_FIELDS",
+    "MECHANISM_LABELS",
+    "PURPOSE_CLASSES",
+    "PURPOSE_CLASS_LABELS",
+    "SUMMARY",
+    "LinkingParams",
+]
+
+
+MECHANISMS: tuple[str, ...] = ("phone_number", "device_id", "address_book", "fingerprint")
+"""Linking mechanisms, in the order they are reported."""
+
+
+MECHANISM_LABELS: dict[str, str] = {
+    "phone_number": "Phone number",
+    "device_id": "Device identifier",
+    "address_book": "Address-book inference",
+    "fingerprint": "Device fingerprint",
+    "any": "Any mechanism",
+}
+
+
+MECHANISM_FIELDS: dict[str, tuple[str, ...]] = {
+    "phone_number": ("phone_number",),
+    "device_id": ("device_id",),
+    "address_book": ("phone_number",),
+    "fingerprint": ("os", "screen_resolution", "mcc", "mnc"),
+}
+"""WhatsApp fields each mechanism needs about the WhatsApp user (policy FIELDS)."""
+
+
+PURPOSE_CLASSES: tuple[str, ...] = ("ads", "suggestions", "infrastructure_only", "not_linked")
+"""What a WhatsApp user's link may be used for, best first: usable for ads; for
+suggestions but not ads; only for infrastructure, analytics or security; no link."""
+
+
+PURPOSE_CLASS_LABELS: dict[str, str] = {
+    "ads": "usable for ads",
+    "suggestions": "for suggestions, not ads",
+    "infrastructure_only": "only infrastructure, analytics, security",
+    "not_linked": "not linked",
+}
+
+
+@dataclass(frozen=True)
+class LinkingParams(Params):
+    """Knobs of the linking mechanisms (issue 4)."""
+
+    section: ClassVar[str] = "linking"
+
+    name_match_threshold: float = param(
+        85.0,
+        kind="float",
+        low=0.0,
+        high=100.0,
+        unit="score 0-100",
+        plausible=(70.0, 95.0),
+        description="Minimum rapidfuzz token_sort_ratio between a contact entry's label and a "
+        "Facebook account's full name for the entry's number to be a candidate for that account.",
+        source="assumption; record-linkage practice",
+        confidence="low",
+    )
+    min_agreeing_uploaders: int = param(
+        1,
+        kind="int",
+        low=1,
+        high=50,
+        unit="uploaders",
+        plausible=(1, 3),
+        description="Minimum number of distinct Facebook friends whose uploaded contacts must "
+        "agree on a number before it is attached to an account.",
+        source="assumption",
+        confidence="low",
+    )
+    last_seen_bucket_minutes: int = param(
+        60,
+        kind="int",
+        low=1,
+        high=1440,
+        unit="minutes",
+        plausible=(1, 60),
+        description="Width of the last-seen buckets added to the device fingerprint.",
+        source="assumption",
+        confidence="low",
+    )
+    block_on_initial: bool = param(
+        True,
+        kind="bool",
+        description="Compare a contact label with an account's name only if the initials of "
+        "the label's first and last words are those of the name's first and last words, in "
+        "either order (blocking, for speed; such labels rarely reach the threshold anyway).",
+        source="record-linkage practice",
+        confidence="n/a",
+    )
+
+
+LINKS = register(
+    Table(
+        "whatsapp_links",
+        "One row per WhatsApp user under one scenario: which mechanisms link them to their own "
+        "Facebook account, any false links, and what the links may be used for.",
+        (
+            Field("person_id", "The WhatsApp user (ground truth row).", "int64"),
+            Field("country_code", "Country of residence.", "category"),
+            Field(
+                "consent_state",
+                "Consent state under the scenario.",
+                "category",
+                "",
+                "analysis.policy",
+            ),
+            Field(
+                "has_facebook_account",
+                "The person has a Facebook account (a true link exists).",
+                "bool",
+            ),
+            *[
+                Field(
+                    f"is_linked_{m}",
+                    f"Linked to their own Facebook account by {MECHANISM_LABELS[m].lower()}.",
+                    "bool",
+                )
+                for m in MECHANISMS
+            ],
+            *[
+                Field(
+                    f"is_mislinked_{m}",
+                    f"Linked to someone else's Facebook account by {MECHANISM_LABELS[m].lower()}.",
+                    "bool",
+                )
+                for m in MECHANISMS
+            ],
+            Field(
+                "is_linked_any",
+                "Linked to their own Facebook account by at least one mechanism.",
+                "bool",
+            ),
+            *[
+                Field(
+                    f"is_usable_for_{p}",
+                    f"A correct link may be used for {p}.",
+                    "bool",
+                    "",
+                    "policy_flows.csv",
+                )
+                for p in PURPOSES
+            ],
+            Field(
+                "purpose_class",
+                "Best use allowed for the correct links: ads, suggestions, "
+                "infrastructure_only, or not_linked.",
+                "category",
+            ),
+        ),
+    )
+)
+
+
+SUMMARY = register(
+    Table(
+        "linking_summary",
+        "Share of WhatsApp users linked to their Facebook account, by scenario, mechanism and "
+        "permitted use, over seeds (mean and 95% interval).",
+        (
+            Field("scenario", "Scenario name (data/scenarios/).", "string"),
+            Field("mechanism", "Linking mechanism, or 'any'.", "string"),
+            Field(
+                "purpose_class", "ads, suggestions, infrastructure_only or not_linked.", "string"
+            ),
+            Field("mean_share", "Mean share of WhatsApp users over seeds.", "float64", "share"),
+            Field("low_share", "Lower end of the 95% t-interval of the mean.", "float64", "share"),
+            Field("high_share", "Upper end of the 95% t-interval of the mean.", "float64", "share"),
+            Field("seed_count", "Number of seeds.", "int64"),
+        ),
+    )
+)

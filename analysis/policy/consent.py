@@ -1,0 +1,243 @@
+"""Applying a scenario to people: effective consent states and permitted purposes.
+
+A field may be used for a purpose about a person only if both the person's consent
+state and every regime that applies to them allow it (:func:`flow_cube`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.seeds import person_uniforms
+from analysis.policy.flows import FIELDS, PURPOSES, _layer_cube
+from analysis.policy.scenarios import Scenario
+from analysis.world.population import CONSENT_STATES, OPT_OUT_WINDOW_DAYS
+
+__all__ = [
+    "address_books_flow",
+    "effective_states",
+    "field_flows",
+    "field_purposes",
+    "flow_cube",
+    "permitted_purposes",
+]
+
+
+#: Existing users who stayed, in the population's states.
+_STAYERS = ("kept_default", "unticked_before_agreeing", "opted_out_in_window")
+
+
+def _states_and_days(
+    people: pd.DataFrame, scenario: Scenario, seed: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Consent state (object array) and opt-out day (-1 = none) under the scenario."""
+    state = people["consent_state"].astype(object).to_numpy(copy=True)
+    day = people["opt_out_day"].astype("Int64").fillna(-1).to_numpy(dtype=np.int64, copy=True)
+    existing_stay = np.isin(state, _STAYERS)
+    leavers = state == "left_whatsapp"
+    new = state == "new_user_no_choice"
+    mode = scenario.consent
+    if mode == "uptake":
+        pid = people["person_id"].to_numpy()
+        s = scenario.seed if seed is None else seed
+        u_opt = person_uniforms(pid, s, "policy:opt-out")
+        u_how = person_uniforms(pid, s, "policy:opt-out-how")
+        u_day = person_uniforms(pid, s, "policy:opt-out-day")
+        opted = existing_stay & (u_opt < scenario.opt_out_uptake_share)
+        before = opted & (u_how < scenario.opt_out_before_agreeing_share)
+        window = opted & ~before
+        state[existing_stay] = "kept_default"
+        state[before] = "unticked_before_agreeing"
+        state[window] = "opted_out_in_window"
+        days = np.arange(1, OPT_OUT_WINDOW_DAYS + 1)
+        cdf = np.cumsum(0.5 ** ((days - 1) / scenario.opt_out_day_half_life_days))
+        drawn = days[np.searchsorted(cdf / cdf[-1], u_day, side="right").clip(max=days.size - 1)]
+        day = np.where(before, 0, np.where(window, drawn, -1))
+    elif mode in ("all_default", "all_partial_opt_out", "all_leave"):
+        target = {
+            "all_default": "kept_default",
+            "all_partial_opt_out": "unticked_before_agreeing",
+            "all_leave": "left_whatsapp",
+        }[mode]
+        who = existing_stay.copy()
+        if mode == "all_leave" or not scenario.keep_leavers:
+            who |= leavers
+        if scenario.include_new_users and mode != "all_default":
+            who |= new
+        state[who] = target
+        day[who] = 0 if target == "unticked_before_agreeing" else -1
+    for old, new_state in scenario.remap_states.items():
+        hit = state == old
+        state[hit] = new_state
+        day[hit] = (
+            0 if new_state == "unticked_before_agreeing" else (day[hit] if new_state == old else -1)
+        )
+    return state, day
+
+
+def effective_states(
+    people: pd.DataFrame, scenario: Scenario, *, seed: int | None = None
+) -> pd.Series:
+    """Each person's consent state under ``scenario`` (aligned to ``people`` rows).
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The population (:data:`analysis.world.PEOPLE` columns).
+    scenario : Scenario
+    seed : int, optional
+        Seed of the per-person opt-out draws in ``uptake`` mode (default ``scenario.seed``).
+
+    Returns
+    -------
+    pandas.Series
+        Categorical with the categories of :data:`analysis.world.CONSENT_STATES`.
+    """
+    state, _ = _states_and_days(people, scenario, seed)
+    return pd.Series(
+        pd.Categorical(state, categories=list(CONSENT_STATES)),
+        index=people.index,
+        name="consent_state",
+    )
+
+
+def _regime_mask(people: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    """Array [person, field, purpose]: what the regime layer allows."""
+    states, cube = _layer_cube("regime")
+    n = len(people)
+    allowed = np.ones((n, len(FIELDS), len(PURPOSES)), dtype=bool)
+    as_of = dt.date.fromisoformat(scenario.as_of)
+    for r in scenario.regimes:
+        if r.starts_on and dt.date.fromisoformat(r.starts_on) > as_of:
+            continue
+        who = np.ones(n, dtype=bool)
+        if r.countries:
+            who &= people["country_code"].astype(object).isin(r.countries).to_numpy()
+        if r.registered_before:
+            reg = people["whatsapp_registered_on"]
+            who &= (reg < pd.Timestamp(r.registered_before)).fillna(False).to_numpy(bool)
+        allowed[who] &= cube[states.index(r.regime)]
+    return allowed
+
+
+def _scenario_mask(scenario: Scenario) -> np.ndarray:
+    """Array [field, purpose] of what the scenario's own switches allow."""
+    ok = np.zeros((len(FIELDS), len(PURPOSES)), dtype=bool)
+    ok[[FIELDS.index(f) for f in scenario.shared_fields]] = True
+    if not scenario.address_books:
+        ok[FIELDS.index("address_book")] = False
+    ok[:, [PURPOSES.index(p) for p in scenario.blocked_purposes]] = False
+    return ok
+
+
+def flow_cube(
+    people: pd.DataFrame, scenario: Scenario, *, day: int | None = None, seed: int | None = None
+) -> np.ndarray:
+    """Boolean array [person, field, purpose]: may Facebook use the field about the person for it.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+    scenario : Scenario
+    day : int, optional
+        Days since the person accepted the terms (0-30 for the window curve). People who
+        opt out on day ``k`` of the window share as by default on days before ``k``.
+        ``None`` means the end state, after every window has closed.
+    seed : int, optional
+        See :func:`effective_states`.
+    """
+    if day is not None and (
+        isinstance(day, bool) or not isinstance(day, int | np.integer) or day < 0
+    ):
+        raise ValueError(f"day = {day!r} is not allowed: must be None or an integer >= 0")
+    state, opt_day = _states_and_days(people, scenario, seed)
+    if day is not None:
+        not_yet = (state == "opted_out_in_window") & (opt_day > day)
+        state = np.where(not_yet, "kept_default", state)
+    states, cube = _layer_cube("consent")
+    idx = pd.Index(states).get_indexer(state)
+    if (idx < 0).any():
+        bad = sorted(set(state[idx < 0]))
+        raise ValueError(
+            f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
+        )
+    return cube[idx] & _regime_mask(people, scenario) & _scenario_mask(scenario)[None]
+
+
+def field_purposes(
+    people: pd.DataFrame,
+    scenario: Scenario,
+    field: str,
+    *,
+    day: int | None = None,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """For one field: ``person_id`` + one bool column per purpose (see :func:`flow_cube`)."""
+    if field not in FIELDS:
+        raise ValueError(f"unknown field {field!r}; allowed: {list(FIELDS)}")
+    cube = flow_cube(people, scenario, day=day, seed=seed)[:, FIELDS.index(field)]
+    out = pd.DataFrame(cube, columns=list(PURPOSES))
+    out.insert(0, "person_id", people["person_id"].to_numpy())
+    return out
+
+
+def permitted_purposes(
+    people: pd.DataFrame, scenario: Scenario, *, day: int | None = None, seed: int | None = None
+) -> pd.DataFrame:
+    """Whether Facebook may use WhatsApp-sourced data about each person, per purpose.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        The population.
+    scenario : Scenario
+    day : int, optional
+        Days since the person accepted the terms (for the 30-day window curve);
+        ``None`` = the end state.
+    seed : int, optional
+        See :func:`effective_states`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person in ``people`` order: ``person_id`` and one bool column per
+        purpose in :data:`PURPOSES` (True if any shared field may be used for it).
+        Non-WhatsApp users are all False.
+    """
+    cube = flow_cube(people, scenario, day=day, seed=seed).any(axis=1)
+    out = pd.DataFrame(cube, columns=list(PURPOSES))
+    out.insert(0, "person_id", people["person_id"].to_numpy())
+    return out
+
+
+def field_flows(
+    people: pd.DataFrame,
+    scenario: Scenario,
+    field: str,
+    *,
+    day: int | None = None,
+    seed: int | None = None,
+) -> np.ndarray:
+    """Tell whether ``field`` about each person reaches Facebook at all (for any purpose).
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool array aligned to ``people`` rows.
+    """
+    if field not in FIELDS:
+        raise ValueError(f"unknown field {field!r}; allowed: {list(FIELDS)}")
+    return flow_cube(people, scenario, day=day, seed=seed)[:, FIELDS.index(field)].any(axis=1)
+
+
+def address_books_flow(scenario: Scenario) -> bool:
+    """Read the address-book switch: do WhatsApp-held address books reach Facebook (default off).
+
+    >>> from analysis.policy import builtin_scenarios
+    >>> address_books_flow(builtin_scenarios()["mix_2016"])
+    False
+    """
+    return bool(scenario.address_books and "address_book" in scenario.shared_fields)

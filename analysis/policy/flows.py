@@ -1,0 +1,136 @@
+"""The policy table: which field may be used for which purpose, per state.
+
+``data/reference/policy_flows.csv`` holds, for every *state* (a consent state or a
+regime) and every shared *field*, whether the field reaches Facebook and may be used
+for each *purpose*, with its source. :func:`load_flow_table` reads and checks it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.paths import REFERENCE_DIR
+from analysis.world.population import CONSENT_STATES
+
+__all__ = [
+    "FIELDS",
+    "FLOW_TABLE_PATH",
+    "PURPOSES",
+    "PolicyTableError",
+    "load_flow_table",
+    "regime_states",
+]
+
+
+PURPOSES: tuple[str, ...] = ("infrastructure", "analytics", "security", "suggestions", "ads")
+"""Purposes for which Facebook may use WhatsApp-sourced data (data-flows.md (a)-(e))."""
+
+
+FIELDS: tuple[str, ...] = (
+    "phone_number",
+    "last_seen",
+    "os",
+    "screen_resolution",
+    "mcc",
+    "mnc",
+    "device_id",
+    "registration_date",
+    "app_version",
+    "address_book",
+)
+"""Fields WhatsApp may pass to Facebook. ``address_book`` flows only when a scenario's
+``address_books`` switch is on (off by default)."""
+
+
+#: Data location of the declarative table and the built-in scenarios.
+FLOW_TABLE_PATH = REFERENCE_DIR / "policy_flows.csv"
+
+
+class PolicyTableError(ValueError):
+    """``policy_flows.csv`` is malformed."""
+
+
+@cache
+def load_flow_table(path: Path | None = None) -> pd.DataFrame:
+    """Load and check the fields x purposes x states table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``layer, state, field, <one bool per purpose>, source``; one row per
+        (layer, state, field), complete for every field.
+
+    >>> t = load_flow_table()
+    >>> row = t.query("state == 'unticked_before_agreeing' and field == 'phone_number'")
+    >>> bool(row["ads"].iloc[0])
+    False
+    """
+    path = Path(path) if path else FLOW_TABLE_PATH
+    if not path.is_file():
+        raise PolicyTableError(f"policy table missing: {path}")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    need = ["layer", "state", "field", *PURPOSES, "source"]
+    missing = [c for c in need if c not in t.columns]
+    if missing:
+        raise PolicyTableError(f"{path}: missing column(s) {missing}")
+    for col in PURPOSES:
+        bad = ~t[col].isin(["yes", "no"])
+        if bad.any():
+            line = int(np.flatnonzero(bad)[0]) + 2
+            raise PolicyTableError(
+                f"{path}, line {line}: {col} = {t[col][bad].iloc[0]!r}; allowed: 'yes' or 'no'"
+            )
+        t[col] = t[col] == "yes"
+    bad_layer = ~t["layer"].isin(["consent", "regime"])
+    if bad_layer.any():
+        raise PolicyTableError(
+            f"{path}: layer {t['layer'][bad_layer].iloc[0]!r}; allowed: consent, regime"
+        )
+    unknown_fields = sorted(set(t["field"]) - set(FIELDS))
+    if unknown_fields:
+        raise PolicyTableError(
+            f"{path}: unknown field(s) {unknown_fields}; allowed: {list(FIELDS)}"
+        )
+    if (t["source"].str.strip() == "").any():
+        raise PolicyTableError(f"{path}: every row needs a source")
+    counts = t.groupby(["layer", "state"])["field"].agg(lambda s: sorted(s))
+    for (layer, state), fields in counts.items():
+        if fields != sorted(FIELDS):
+            raise PolicyTableError(
+                f"{path}: state {layer}/{state} must have exactly one row per field {list(FIELDS)}"
+            )
+    consent = set(t.loc[t["layer"] == "consent", "state"])
+    if consent != set(CONSENT_STATES):
+        raise PolicyTableError(
+            f"{path}: consent states {sorted(consent)} must be exactly {sorted(CONSENT_STATES)}"
+        )
+    if "open" not in set(t.loc[t["layer"] == "regime", "state"]):
+        raise PolicyTableError(f"{path}: the regime layer needs an 'open' state (no restriction)")
+    return t
+
+
+def regime_states() -> tuple[str, ...]:
+    """Regime names a scenario may apply (the table's regime layer, without ``open``).
+
+    >>> "eu_paused" in regime_states()
+    True
+    """
+    t = load_flow_table()
+    return tuple(s for s in dict.fromkeys(t.loc[t["layer"] == "regime", "state"]) if s != "open")
+
+
+@cache
+def _layer_cube(layer: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """(states, array [state, field, purpose]) for one layer of the table."""
+    t = load_flow_table()
+    t = t[t["layer"] == layer]
+    states = tuple(dict.fromkeys(t["state"]))
+    cube = np.zeros((len(states), len(FIELDS), len(PURPOSES)), dtype=bool)
+    s_idx = pd.Index(states).get_indexer(t["state"])
+    f_idx = pd.Index(FIELDS).get_indexer(t["field"])
+    cube[s_idx, f_idx] = t[list(PURPOSES)].to_numpy(bool)
+    return states, cube

@@ -1,0 +1,170 @@
+"""Small plotting helpers shared by every chart (Matplotlib only).
+
+Each returns ``(fig, data)``: the figure and the tidy table of plotted values, ready for
+:func:`analysis.report.save_figure`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import PercentFormatter
+
+from analysis.policy.scenarios import Scenario, scenario_label
+from analysis.report.figures import PALETTE
+
+__all__ = [
+    "grouped_bars",
+    "horizontal_bars",
+    "stacked_shares",
+]
+
+
+def grouped_bars(
+    table: pd.DataFrame,
+    category: str,
+    series: dict[str, str],
+    *,
+    title: str,
+    ylabel: str = "Share of people",
+    reference: dict[str, str] | None = None,
+    percent: bool = True,
+) -> tuple[plt.Figure, pd.DataFrame]:
+    """Bars for several ``series`` (column -> legend label) per ``category``.
+
+    ``reference`` maps a series column to a column of target values drawn as
+    black ticks over the bars (e.g. published adoption shares).
+    """
+    fig, ax = plt.subplots()
+    cats = table[category].astype(str).to_numpy()
+    x = np.arange(len(cats))
+    width = 0.8 / len(series)
+    for i, (col, label) in enumerate(series.items()):
+        pos = x - 0.4 + width * (i + 0.5)
+        ax.bar(pos, table[col], width, label=label, color=PALETTE[i % len(PALETTE)])
+        if reference and col in reference:
+            ax.scatter(
+                pos,
+                table[reference[col]],
+                marker="_",
+                s=250,
+                color="black",
+                zorder=3,
+                label="Published figure" if i == 0 else None,
+            )
+    ax.set_xticks(x, cats)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    if percent:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.legend(
+        frameon=False, ncols=min(4, len(series) + 1), loc="upper left", bbox_to_anchor=(0, -0.08)
+    )
+    cols = [category, *series, *(reference or {}).values()]
+    return fig, table[cols].reset_index(drop=True)
+
+
+def _text_colour(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
+
+
+def stacked_shares(
+    wide: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "",
+    legend_title: str = "",
+    label_segments: bool = False,
+) -> tuple[plt.Figure, pd.DataFrame]:
+    """Horizontal 100% stacked bars: one bar per row of ``wide``, segments per column.
+
+    With ``label_segments`` each segment wider than 8% carries its column name
+    (useful when every row has different segments, like carriers by country).
+    """
+    fig, ax = plt.subplots()
+    left = np.zeros(len(wide))
+    rows = wide.index.astype(str)
+    seen = np.zeros(len(wide), dtype=int)  # segments drawn so far in each row
+    for i, col in enumerate(wide.columns):
+        values = wide[col].to_numpy(dtype=float)
+        if label_segments:  # colour by position within the row, so neighbours differ
+            colours = [PALETTE[k % len(PALETTE)] for k in seen]
+            seen += values > 0
+        else:
+            colours = PALETTE[i % len(PALETTE)]
+        ax.barh(rows, values, left=left, label=str(col), color=colours)
+        if label_segments:
+            for y, (start, width) in enumerate(zip(left, values, strict=True)):
+                if width > 0.08:
+                    ax.text(
+                        start + width / 2,
+                        y,
+                        str(col),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=_text_colour(colours[y]),
+                    )
+        left += values
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.legend(
+        frameon=False,
+        title=legend_title or None,
+        ncols=min(5, wide.shape[1]),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.1),
+    )
+    data = wide.reset_index().melt(
+        id_vars=wide.index.name or "index", var_name="value", value_name="share"
+    )
+    return fig, data
+
+
+def horizontal_bars(
+    labels: pd.Series, values: pd.Series, *, title: str, xlabel: str, percent: bool = True
+) -> tuple[plt.Figure, pd.DataFrame]:
+    """One horizontal bar per label, value printed at the end of each bar."""
+    fig, ax = plt.subplots()
+    ax.barh(labels.astype(str), values, color=PALETTE[0])
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v:.1%}" if percent else f" {v:,.0f}", va="center", fontsize=9)
+    if percent:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    return fig, pd.DataFrame({"label": labels.to_numpy(), "value": values.to_numpy()})
+
+
+def _panel_grid(n: int, ncols: int = 3, size=(3.6, 2.8)):
+    import matplotlib.pyplot as plt
+
+    nrows = max(1, math.ceil(n / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False
+    )
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    return fig, axes.ravel()
+
+
+def _labels(names: Sequence[str], scenarios: Mapping[str, Scenario]) -> list[str]:
+    missing = [n for n in names if n not in scenarios]
+    if missing:
+        raise KeyError(f"scenario(s) {missing} not in scenarios; known: {sorted(scenarios)}")
+    return [scenario_label(scenarios[n]) for n in names]
+
+
+def _legend_below(ax, ncols: int, offset: float = -0.14) -> None:
+    ax.legend(frameon=False, ncols=ncols, loc="upper left", bbox_to_anchor=(0, offset))

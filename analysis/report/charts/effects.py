@@ -1,0 +1,283 @@
+"""Charts of the effects: suggestions, sensitive ties, exposure, shadow ties."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.effects.exposure.collective import ClinicianExample
+from analysis.effects.exposure.params import OPTED_OUT_STATES
+from analysis.effects.exposure.suggestions import sensitive_table
+from analysis.policy.scenarios import Scenario
+from analysis.report.charts.common import _labels, _legend_below
+
+__all__ = [
+    "plot_clinician_example",
+    "plot_exposure_curve",
+    "plot_new_suggestions",
+    "plot_sensitive_ties",
+    "plot_shadow_auc",
+]
+
+
+def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario]):
+    """Bars of the WhatsApp-only share of suggestions and of members shown one, per scenario.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The ``suggestion_scenarios`` table of :func:`compare_scenarios`.
+    scenarios : mapping of str to Scenario
+        The scenarios compared, for their chart labels (:func:`scenario_label`).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``scenario``, ``scenario_title``, ``whatsapp_only_share``,
+        ``members_with_whatsapp_only_share`` (0-1), one row per scenario.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    data = summary[["scenario", "whatsapp_only_share", "members_with_whatsapp_only_share"]].copy()
+    data.insert(1, "scenario_title", _labels(data["scenario"].tolist(), scenarios))
+    data = data.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.8))
+    y = np.arange(len(data))
+    ax.barh(
+        y - 0.2,
+        data["whatsapp_only_share"],
+        height=0.4,
+        color=PALETTE[0],
+        label="share of friend suggestions",
+    )
+    ax.barh(
+        y + 0.2,
+        data["members_with_whatsapp_only_share"],
+        height=0.4,
+        color=PALETTE[1],
+        label="share of Facebook members shown at least one",
+    )
+    ax.set_yticks(y, data["scenario_title"])
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Share that exists only because of WhatsApp data")
+    ax.set_title("Friend suggestions that exist only because of WhatsApp data", loc="left")
+    _legend_below(ax, 2, -0.1)
+    return fig, data
+
+
+def plot_sensitive_ties(sens: pd.DataFrame, scenarios: Mapping[str, Scenario], keep: Sequence[str]):
+    """Stacked bars of WhatsApp-only suggestions revealing a sensitive tie, by kind.
+
+    Parameters
+    ----------
+    sens : pandas.DataFrame
+        Output of :func:`sensitive_counts`.
+    scenarios : mapping of str to Scenario
+        For the chart labels.
+    keep : sequence of str
+        Scenario names to show, top to bottom.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        The rows of ``sens`` for the kept scenarios plus ``scenario_title``.
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.report.figures import PALETTE
+
+    wide = sensitive_table(sens, keep)
+    labels = _labels(list(keep), scenarios)
+    data = sens[sens["scenario"].isin(keep)].reset_index(drop=True)
+    data.insert(1, "scenario_title", data["scenario"].map(dict(zip(keep, labels, strict=True))))
+    colours = [*PALETTE, "#999999"]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    left = np.zeros(len(keep))
+    for i, label in enumerate(wide.index):
+        values = wide.loc[label].to_numpy(dtype=float)
+        ax.barh(labels, values, left=left, label=label, color=colours[i % len(colours)])
+        left += values
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("WhatsApp-only suggestions revealing a sensitive tie")
+    ax.set_title("Friend suggestions that reveal a sensitive tie, by kind", loc="left")
+    _legend_below(ax, 2, -0.16)
+    return fig, data
+
+
+def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
+    """Share of opted-out or departed people exposed, by the share of their ties at default.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Output of :func:`exposure_curves`.
+    scenarios : mapping of str to Scenario
+        For the line labels.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``curve`` plus ``setting_title``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    settings = list(dict.fromkeys(curve["setting"]))
+    titles = dict(zip(settings, _labels(settings, scenarios), strict=True))
+    data = curve.assign(setting_title=curve["setting"].map(titles)).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for i, setting in enumerate(settings):
+        part = data[data["setting"] == setting]
+        ax.plot(
+            part["bin_mid"],
+            part["exposed_share"],
+            marker="o",
+            color=PALETTE[i % len(PALETTE)],
+            label=titles[setting],
+        )
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Share of the person's ties whose data may be used for suggestions")
+    ax.set_ylabel("Share of opted-out or departed people exposed")
+    ax.set_title("Exposed by other people's choices", loc="left")
+    _legend_below(ax, 2, -0.16)
+    return fig, data
+
+
+def plot_shadow_auc(table: pd.DataFrame, *, reference: float = 0.85):
+    """AUC of shadow-tie prediction by disclosure share (log axis), with the seed range.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`shadow_auc_table`.
+    reference : float
+        A dashed reference AUC.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``table`` itself.
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.report.figures import PALETTE
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    x = table["disclosure_share"] * 100
+    for i, (suffix, label) in enumerate(
+        (("", "full score"), ("_shared_contacts", "shared contacts only"))
+    ):
+        ax.plot(x, table[f"mean{suffix}"], marker="o", color=PALETTE[i], label=label)
+        ax.fill_between(
+            x, table[f"low{suffix}"], table[f"high{suffix}"], color=PALETTE[i], alpha=0.25
+        )
+    ax.axhline(reference, color="grey", linestyle="--", linewidth=1, label=f"AUC {reference:g}")
+    ax.set_xscale("log")
+    ticks = x.to_numpy()
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("% of members whose address books are disclosed")
+    ax.set_ylabel("AUC, ties between non-members")
+    ax.set_title("Predicting ties between people who are not members", loc="left")
+    _legend_below(ax, 3, -0.16)
+    return fig, table.copy()
+
+
+def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
+    """Draw a :class:`ClinicianExample` (seeded spring layout).
+
+    Grey: patient-clinician ties; orange: WhatsApp-caused contact edges; red dashed:
+    WhatsApp-only suggestions. Blue node: the clinician; pink: a patient who opted out or
+    left; green: another patient.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    data : pandas.DataFrame
+        ``example.drawn`` with node positions ``ax_``, ``ay``, ``bx``, ``by`` (4 decimals).
+    """
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    from analysis.report.figures import PALETTE
+
+    drawn = example.drawn
+    g = nx.Graph()
+    g.add_nodes_from(sorted({example.clinician, *example.patients.tolist()}))
+    g.add_edges_from(drawn[["a", "b"]].itertuples(index=False, name=None))
+    pos = nx.spring_layout(g, seed=seed)
+    fig, ax = plt.subplots(figsize=(6, 5.5))
+    styles = {
+        "patient-clinician tie": ("#999999", "solid"),
+        "WhatsApp-caused contact edge": (PALETTE[1], "solid"),
+        "WhatsApp-only suggestion": (PALETTE[3], "dashed"),
+    }
+    for kind, (colour, style) in styles.items():
+        part = drawn[drawn["kind"] == kind]
+        nx.draw_networkx_edges(
+            g,
+            pos,
+            edgelist=list(zip(part["a"], part["b"], strict=True)),
+            edge_color=colour,
+            style=style,
+            ax=ax,
+            width=1.5,
+        )
+    opted = set(OPTED_OUT_STATES)
+    colours = [
+        PALETTE[0]
+        if v == example.clinician
+        else (PALETTE[4] if example.states[v] in opted else PALETTE[2])
+        for v in g
+    ]
+    nx.draw_networkx_nodes(g, pos, node_color=colours, node_size=120, ax=ax)
+    handles = [
+        Line2D([], [], color=c, linestyle="--" if s == "dashed" else "-", label=k)
+        for k, (c, s) in styles.items()
+    ]
+    present = set(colours)
+    handles += [
+        Line2D([], [], marker="o", linestyle="", color=c, label=k)
+        for c, k in (
+            (PALETTE[0], "clinician"),
+            (PALETTE[4], "patient who opted out or left"),
+            (PALETTE[2], "other patient" if PALETTE[4] in present else "patient"),
+        )
+        if c in present
+    ]
+    ax.legend(
+        handles=handles,
+        frameon=False,
+        ncols=2,
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(0, 0.0),
+    )
+    ax.set_title(f"One clinician's patients ({len(example.patients)})", loc="left")
+    ax.set_axis_off()
+    data = drawn.assign(
+        ax_=[pos[a][0] for a in drawn["a"]],
+        ay=[pos[a][1] for a in drawn["a"]],
+        bx=[pos[b][0] for b in drawn["b"]],
+        by=[pos[b][1] for b in drawn["b"]],
+    ).round(4)
+    return fig, data

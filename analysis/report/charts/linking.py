@@ -1,0 +1,179 @@
+"""Charts of identity linking: precision and recall, scenarios, the opt-out window."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.linking.fingerprint import ANCHORS
+from analysis.linking.params import (
+    MECHANISM_LABELS,
+    MECHANISMS,
+    PURPOSE_CLASS_LABELS,
+    PURPOSE_CLASSES,
+)
+
+__all__ = [
+    "plot_headline",
+    "plot_precision_recall",
+    "plot_uniqueness",
+    "plot_uploader_curve",
+    "plot_window_curve",
+]
+
+
+def plot_precision_recall(scores: pd.DataFrame, *, title: str):
+    """Bars of precision and recall per mechanism; returns ``(fig, data)``."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    data = scores[["mechanism", "precision", "recall"]].copy()
+    data["mechanism_label"] = data["mechanism"].map(MECHANISM_LABELS)
+    fig, ax = plt.subplots()
+    x = np.arange(len(data))
+    ax.bar(
+        x - 0.2,
+        data["precision"].fillna(0),
+        0.4,
+        label="Precision (links that are right)",
+        color=PALETTE[0],
+    )
+    ax.bar(
+        x + 0.2, data["recall"].fillna(0), 0.4, label="Recall (true pairs found)", color=PALETTE[1]
+    )
+    ax.set_xticks(x, data["mechanism_label"])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.08), ncols=2)
+    return fig, data
+
+
+def plot_uploader_curve(inf_scores: pd.DataFrame, *, title: str):
+    """Precision and recall of address-book inference by minimum agreeing uploaders."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    fig, ax = plt.subplots()
+    ax.plot(inf_scores["min_uploaders"], inf_scores["precision"], marker="o", label="Precision")
+    ax.plot(inf_scores["min_uploaders"], inf_scores["recall"], marker="s", label="Recall")
+    ax.set_xlabel("Friends whose uploaded contacts agree on the number (at least)")
+    ax.set_xticks(inf_scores["min_uploaders"])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False)
+    return fig, inf_scores[["min_uploaders", "accounts_given_number", "precision", "recall"]].copy()
+
+
+def plot_headline(
+    summary: pd.DataFrame,
+    scenario_titles: Mapping[str, str],
+    *,
+    title: str,
+    mechanisms: Sequence[str] = (*MECHANISMS, "any"),
+):
+    """Stacked bars: per mechanism panel, per scenario, share of WhatsApp users by permitted use.
+
+    ``summary`` is :func:`mean_t_interval` of the ``shares`` table (columns scenario,
+    mechanism, purpose_class, mean, low, high). Error bars show the 95% interval of
+    the total linked share.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    classes = [c for c in PURPOSE_CLASSES if c != "not_linked"]
+    colours = {"ads": PALETTE[3], "suggestions": PALETTE[1], "infrastructure_only": PALETTE[5]}
+    scen = list(scenario_titles)
+    fig, axes = plt.subplots(1, len(mechanisms), figsize=(3.0 * len(mechanisms), 5.2), sharey=True)
+    axes = np.atleast_1d(axes)
+    s = summary.set_index(["mechanism", "scenario", "purpose_class"])
+    for ax, m in zip(axes, mechanisms, strict=True):
+        y = np.arange(len(scen))[::-1]
+        left = np.zeros(len(scen))
+        for c in classes:
+            vals = np.array([s.loc[(m, sc, c), "mean"] for sc in scen])
+            ax.barh(y, vals, left=left, color=colours[c], label=PURPOSE_CLASS_LABELS[c])
+            left += vals
+        nl = s.loc[[(m, sc, "not_linked") for sc in scen]]
+        lo = 1 - nl["high"].to_numpy()
+        hi = 1 - nl["low"].to_numpy()
+        ax.errorbar(
+            left,
+            y,
+            xerr=[np.clip(left - lo, 0, None), np.clip(hi - left, 0, None)],
+            fmt="none",
+            color="black",
+            capsize=2,
+            lw=0.8,
+        )
+        ax.set_title(MECHANISM_LABELS[m], fontsize=9)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlim(0, 1)
+    axes[0].set_yticks(np.arange(len(scen))[::-1], [scenario_titles[k] for k in scen])
+    axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=3)
+    fig.suptitle(title, x=0.01, ha="left")
+    data = summary[summary["mechanism"].isin(mechanisms)].reset_index(drop=True)
+    return fig, data
+
+
+def plot_window_curve(curve_summary: pd.DataFrame, labels: Mapping[str, str], *, title: str):
+    """Share usable for ads over days 0-30 after acceptance, one line (95% band) per scenario.
+
+    ``curve_summary`` is :func:`mean_t_interval` of the ``curve`` table melted to a
+    ``measure`` column (scenario, day, measure, mean, low, high); ``labels`` maps
+    scenario names to legend labels. The dashed line is the share linked for any use.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    fig, ax = plt.subplots()
+    for i, (name, label) in enumerate(labels.items()):
+        d = curve_summary[(curve_summary["scenario"] == name)]
+        ads = d[d["measure"] == "usable_for_ads_share"]
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(ads["day"], ads["mean"], color=colour, label=f"Usable for ads: {label}")
+        ax.fill_between(ads["day"], ads["low"], ads["high"], color=colour, alpha=0.2)
+    linked = curve_summary[curve_summary["measure"] == "linked_share"]
+    first = linked[linked["scenario"] == next(iter(labels))]
+    ax.plot(
+        first["day"], first["mean"], color="black", ls="--", label="Linked, any use (all uptakes)"
+    )
+    ax.set_xlabel("Days since the user accepted the new terms")
+    ax.set_ylabel("Share of WhatsApp users")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    data = curve_summary[curve_summary["scenario"].isin(list(labels))].reset_index(drop=True)
+    return fig, data
+
+
+def plot_uniqueness(table: pd.DataFrame, *, title: str):
+    """Plot the share unique per cumulative feature set, with the published anchors as lines."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    fig, ax = plt.subplots()
+    x = np.arange(len(table))
+    ax.bar(x, table["unique_share"], color=PALETTE[0], label="Share of WhatsApp users unique")
+    for i, row in ANCHORS.iterrows():
+        ax.axhline(row["unique_share"], color=PALETTE[3 + i], ls="--", lw=1, label=row["anchor"])
+    for xi, share, bits in zip(x, table["unique_share"], table["entropy_bits"], strict=True):
+        ax.text(xi, share + 0.01, f"{bits:.1f} bits", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, table["features"], rotation=30, ha="right")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.12)
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    return fig, table[["features", "n", "n_combinations", "unique_share", "entropy_bits"]].copy()

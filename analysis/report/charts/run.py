@@ -1,0 +1,59 @@
+"""The figures ``python -m analysis run`` writes beside its tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "run_figures",
+]
+
+
+def run_figures(tables: Mapping[str, pd.DataFrame], scenario: Any, comparison: str):
+    """Draw the run's charts; return ``(slug, fig, data, caption)`` tuples.
+
+    ``comparison`` names the scenario the run is compared with.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.charts.linking import plot_precision_recall
+    from analysis.report.figures import PALETTE
+
+    scores = tables["mechanism_scores"]
+    mine = scores[scores["scenario"] == scenario.name]
+    fig1, data1 = plot_precision_recall(
+        mine, title=f"How accurate each linking method is: {scenario.title}"
+    )
+    shares = tables["link_shares"]
+    any_ = shares[shares["mechanism"] == "any"]
+    data2 = any_.pivot(index="scenario", columns="purpose_class", values="share")
+    data2 = data2.reindex(index=list(dict.fromkeys(shares["scenario"])))
+    fig2, ax = plt.subplots()
+    left = np.zeros(len(data2))
+    for i, cls in enumerate(c for c in data2.columns if c != "not_linked"):
+        ax.barh(data2.index, data2[cls], left=left, label=cls.replace("_", " "), color=PALETTE[i])
+        left += data2[cls].to_numpy()
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_title("WhatsApp users linked to a Facebook account, by permitted use", loc="left")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=3)
+    return [
+        (
+            "run-linking-precision-recall",
+            fig1,
+            data1,
+            f"Precision and recall of each linking mechanism under '{scenario.title}'.",
+        ),
+        (
+            "run-linked-share-by-use",
+            fig2,
+            data2.reset_index(),
+            f"Share of WhatsApp users linked, by the best use allowed: '{scenario.title}' "
+            f"against '{comparison}'.",
+        ),
+    ]

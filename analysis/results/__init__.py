@@ -1,0 +1,88 @@
+"""Headline findings with uncertainty, their sensitivity to unknown parameters, and convergence.
+
+One synthetic world gives one value of each headline metric (:func:`headline_metrics`):
+
+* **linking** (:mod:`analysis.linking`), under ``no_opt_out``, ``all_partial_opt_out``,
+  ``all_leave`` and ``mix_2016``: share of WhatsApp users linked to their own Facebook
+  account by any mechanism (``linked_share``) and share whose link may be used for ads
+  (``usable_for_ads_share``) or for friend suggestions (``usable_for_suggestions_share``);
+* **suggestions** (:mod:`analysis.effects.exposure`), under ``mix_2016``: share of friend
+  suggestions that exist only because of WhatsApp data, share of Facebook members shown
+  one, and WhatsApp-only suggestions revealing a sensitive tie (count and per 1,000 members);
+* **exposure**, under ``mix_2016``: share of Facebook members who took the partial
+  opt-out or left WhatsApp (and have ties) still exposed through other people's data
+  (same definition as :func:`analysis.effects.exposure.collective_exposure`);
+* **ads** (:mod:`analysis.effects.ads`), under ``mix_2016``: share of customer-list entries matched
+  with and without WhatsApp's numbers, and the difference.
+
+Many seeds give a mean and a 95% t-interval (:func:`headline_over_seeds`,
+:func:`summarise`, reusing :func:`analysis.core.mean_t_interval`); :func:`sentences`
+renders them in plain words. :func:`sensitivity` re-runs the headline across each unknown
+parameter's documented plausible range, :func:`check_conclusions` says which conclusions
+hold in every run, and :func:`convergence` runs it at several population sizes.
+
+>>> FindingsParams().n_people
+1500
+>>> from analysis.core import fmt_share
+>>> fmt_share(0.6149), fmt_share(0.0042)
+('61%', '0.4%')
+
+Modules
+-------
+headlines   headline metrics of one world and over seeds
+wording     the findings in plain words
+robustness  sensitivity to unknown parameters, conclusions, convergence
+methods     methods tables generated from the package's metadata
+dictionary  the data dictionary
+"""
+
+from analysis.results.dictionary import *
+from analysis.results.headlines import *
+from analysis.results.methods import *
+from analysis.results.robustness import *
+from analysis.results.wording import *
+
+__all__ = [
+    "CONCLUSIONS",
+    "HEADLINES",
+    "HEADLINE_SUMMARY",
+    "LINK_SCENARIOS",
+    "MECHANISM_JOINS",
+    "METRICS",
+    "MIX",
+    "PARAMETER_LABELS",
+    "PARAMETER_MODULES",
+    "PARTS",
+    "SENSITIVITY_PARAMETERS",
+    "SENTENCE_NUMBERS",
+    "STAGES",
+    "Conclusion",
+    "FindingsParams",
+    "all_tables",
+    "check_conclusions",
+    "convergence",
+    "convergence_check",
+    "convergence_table",
+    "data_dictionary_markdown",
+    "data_flow_table",
+    "default_value",
+    "exposed_share",
+    "findings_table",
+    "headline_conclusions",
+    "headline_metrics",
+    "headline_over_seeds",
+    "key_findings_html",
+    "mechanism_table",
+    "notebook_parameters",
+    "parameter_classes",
+    "parameter_table",
+    "parameter_values",
+    "parameters_by_section",
+    "scenario_overview",
+    "sensitivity",
+    "sensitivity_sweep",
+    "sentences",
+    "summarise",
+    "tornado_data",
+    "write_data_dictionary",
+]
