@@ -167,3 +167,19 @@ def test_paths_find_the_project_from_any_folder(tmp_path):
     )
     assert Path(out.stdout.strip()) == PACKAGE.parent
     assert (PACKAGE.parent / "pyproject.toml").is_file()
+
+
+@pytest.mark.parametrize(
+    "package",
+    sorted(m for m, p in MODULES.items() if p.name == "__init__.py" and m != "analysis"),
+)
+def test_stage_namespaces_export_each_name_once(package):
+    """A stage re-exports its modules' names; two modules may not export the same name."""
+    import importlib
+
+    pkg = importlib.import_module(package)
+    exported = list(getattr(pkg, "__all__", []))
+    assert len(exported) == len(set(exported)), sorted(
+        n for n in set(exported) if exported.count(n) > 1
+    )
+    assert all(hasattr(pkg, n) for n in exported)

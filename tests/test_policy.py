@@ -62,7 +62,7 @@ def test_contract_constants():
 def test_table_has_a_source_for_every_row_and_matches_the_domain_table():
     t = load_flow_table()
     assert (t["source"].str.len() > 10).all()
-    row = t.set_index(["layer", "state", "field"])
+    row = t.set_index(["layer", "state", "field"]) != "no"
     assert row.loc[("consent", "kept_default", "phone_number"), P].all()
     partial = row.loc[("consent", "unticked_before_agreeing", "device_id"), P]
     assert (
@@ -81,7 +81,7 @@ def test_malformed_table_is_rejected(tmp_path):
     bad.write_text(
         text.replace("kept_default,phone_number,yes", "kept_default,phone_number,maybe", 1)
     )
-    with pytest.raises(PolicyTableError, match="line 2: infrastructure = 'maybe'"):
+    with pytest.raises(PolicyTableError, match=r"line 2: infrastructure = 'maybe'; allowed: \["):
         load_flow_table(bad)
     missing = tmp_path / "missing.csv"
     missing.write_text(
@@ -316,3 +316,35 @@ def test_bad_scenario_files_get_clear_errors(tmp_path, text, message):
 def test_missing_scenario_file(tmp_path):
     with pytest.raises(ScenarioError, match="scenario file not found"):
         load_scenario(tmp_path / "nope.toml")
+
+
+def test_processor_cells_reach_facebook_but_are_not_its_own_to_use(small_people, tmp_path):
+    """A ``processor`` cell counts for ``use="reach"`` and not for ``use="own"``."""
+    from analysis.policy import flows
+
+    text = flows.FLOW_TABLE_PATH.read_text()
+    target = "consent,kept_default,device_id,yes,"
+    assert target in text
+    edited = tmp_path / "policy_flows.csv"
+    edited.write_text(text.replace(target, "consent,kept_default,device_id,processor,", 1))
+    flows.load_flow_table.cache_clear()
+    flows._layer_cube.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(flows, "FLOW_TABLE_PATH", edited)
+            reach = flow_cube(small_people, SCEN["no_opt_out"], use="reach")
+            own = flow_cube(small_people, SCEN["no_opt_out"], use="own")
+    finally:
+        flows.load_flow_table.cache_clear()
+        flows._layer_cube.cache_clear()
+    kept = (effective_states(small_people, SCEN["no_opt_out"]) == "kept_default").to_numpy()
+    dev, infra = FIELDS.index("device_id"), P.index("infrastructure")
+    assert kept.any() and reach[kept, dev, infra].all() and not own[kept, dev, infra].any()
+    # every other cell is unchanged, and own use never exceeds reach
+    other = np.ones(reach.shape, dtype=bool)
+    other[kept, dev, infra] = False
+    assert (reach[other] == own[other]).all() and not (own & ~reach).any()
+    default = flow_cube(small_people, SCEN["no_opt_out"])
+    assert (default[other] == own[other]).all()
+    with pytest.raises(ValueError, match="use = 'some'"):
+        flow_cube(small_people, SCEN["no_opt_out"], use="some")

@@ -13,6 +13,7 @@ formatting  one way to write a share or an interval in words
 progress    progress bars for people, none in batch runs
 """
 
+from analysis.core import formatting, io, params, paths, progress, reference, schema, seeds, stats
 from analysis.core.formatting import *
 from analysis.core.io import *
 from analysis.core.params import *
@@ -24,44 +25,13 @@ from analysis.core.seeds import *
 from analysis.core.stats import *
 
 __all__ = [
-    "BUILD_DIR",
-    "CONFIG_DIR",
-    "DATA_DICTIONARY",
-    "DATA_DIR",
-    "FIGURES_DIR",
-    "KINDS",
-    "NOTEBOOKS_DIR",
-    "PACKAGE_DIR",
-    "PROCESSED_DIR",
-    "REFERENCE_DIR",
-    "REPORTS_DIR",
-    "ROOT",
-    "SCENARIOS_DIR",
-    "TABLES",
-    "Field",
-    "ParameterError",
-    "Params",
-    "ReferenceDataError",
-    "Table",
-    "apply_dtypes",
-    "atomic_path",
-    "atomic_write_bytes",
-    "atomic_write_text",
-    "atomic_write_with",
-    "ensure_dir",
-    "fmt_interval",
-    "fmt_share",
-    "iterate",
-    "known_country_codes",
-    "load",
-    "mean_t_interval",
-    "normalised_shares",
-    "notebook_paths",
-    "param",
-    "person_uniforms",
-    "register",
-    "show_progress",
-    "stream",
-    "write_csv",
-    "write_parquet",
+    *paths.__all__,
+    *io.__all__,
+    *params.__all__,
+    *schema.__all__,
+    *reference.__all__,
+    *seeds.__all__,
+    *stats.__all__,
+    *formatting.__all__,
+    *progress.__all__,
 ]

@@ -36,48 +36,11 @@ links        the four mechanisms per scenario, the link table and its shares
 runs         linking over many seeded worlds
 """
 
+from analysis.linking import fingerprint, inference, links, params, runs
 from analysis.linking.fingerprint import *
 from analysis.linking.inference import *
 from analysis.linking.links import *
 from analysis.linking.params import *
 from analysis.linking.runs import *
 
-__all__ = [
-    "ANCHORS",
-    "COLUMN_FIELDS",
-    "DEVICE_COLUMNS",
-    "K_BINS",
-    "K_LABELS",
-    "LINKS",
-    "MECHANISMS",
-    "MECHANISM_FIELDS",
-    "MECHANISM_LABELS",
-    "PURPOSE_CLASSES",
-    "PURPOSE_CLASS_LABELS",
-    "SUMMARY",
-    "LinkingParams",
-    "ScenarioLinks",
-    "address_book_links",
-    "class_sizes",
-    "compute_links",
-    "country_shares",
-    "device_links",
-    "fingerprint_codes",
-    "fingerprint_links",
-    "fingerprint_steps",
-    "headline_numbers",
-    "infer_numbers",
-    "inference_scores",
-    "k_anonymity_distribution",
-    "k_anonymity_table",
-    "last_seen_bucket",
-    "link_table",
-    "mechanism_purpose_shares",
-    "mechanism_scores",
-    "phone_links",
-    "run_seeds",
-    "score_pairs",
-    "uniqueness",
-    "uniqueness_table",
-    "window_curve",
-]
+__all__ = [*params.__all__, *inference.__all__, *fingerprint.__all__, *links.__all__, *runs.__all__]

@@ -63,30 +63,9 @@ scenarios  Scenario, Regime, the built-in scenarios and the file format
 consent    applying a scenario to people: effective states, permitted purposes
 """
 
+from analysis.policy import consent, flows, scenarios
 from analysis.policy.consent import *
 from analysis.policy.flows import *
 from analysis.policy.scenarios import *
 
-__all__ = [
-    "BUILTIN_NAMES",
-    "CONSENT_MODES",
-    "FIELDS",
-    "FLOW_TABLE_PATH",
-    "PURPOSES",
-    "PolicyTableError",
-    "Regime",
-    "Scenario",
-    "ScenarioError",
-    "address_books_flow",
-    "builtin_scenarios",
-    "effective_states",
-    "field_flows",
-    "field_purposes",
-    "flow_cube",
-    "load_flow_table",
-    "load_scenario",
-    "permitted_purposes",
-    "regime_states",
-    "scenario_label",
-    "scenario_table",
-]
+__all__ = [*flows.__all__, *scenarios.__all__, *consent.__all__]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.seeds import person_uniforms
-from analysis.policy.flows import FIELDS, PURPOSES, _layer_cube
+from analysis.policy.flows import FIELDS, PURPOSES, USES, _layer_cube
 from analysis.policy.scenarios import Scenario
 from analysis.world.population import CONSENT_STATES, OPT_OUT_WINDOW_DAYS
 
@@ -104,11 +104,15 @@ def effective_states(
     )
 
 
+#: ``use`` of :func:`flow_cube` -> the lowest cell code (:data:`USES`) that counts.
+USE_LEVEL = {"reach": USES.index("processor"), "own": USES.index("yes")}
+
+
 def _regime_mask(people: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    """Array [person, field, purpose]: what the regime layer allows."""
+    """Int8 array [person, field, purpose]: what the regime layer allows (use codes)."""
     states, cube = _layer_cube("regime")
     n = len(people)
-    allowed = np.ones((n, len(FIELDS), len(PURPOSES)), dtype=bool)
+    allowed = np.full((n, len(FIELDS), len(PURPOSES)), USES.index("yes"), dtype=np.int8)
     as_of = dt.date.fromisoformat(scenario.as_of)
     for r in scenario.regimes:
         if r.starts_on and dt.date.fromisoformat(r.starts_on) > as_of:
@@ -119,7 +123,7 @@ def _regime_mask(people: pd.DataFrame, scenario: Scenario) -> np.ndarray:
         if r.registered_before:
             reg = people["whatsapp_registered_on"]
             who &= (reg < pd.Timestamp(r.registered_before)).fillna(False).to_numpy(bool)
-        allowed[who] &= cube[states.index(r.regime)]
+        allowed[who] = np.minimum(allowed[who], cube[states.index(r.regime)])
     return allowed
 
 
@@ -134,7 +138,12 @@ def _scenario_mask(scenario: Scenario) -> np.ndarray:
 
 
 def flow_cube(
-    people: pd.DataFrame, scenario: Scenario, *, day: int | None = None, seed: int | None = None
+    people: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    day: int | None = None,
+    seed: int | None = None,
+    use: str = "own",
 ) -> np.ndarray:
     """Boolean array [person, field, purpose]: may Facebook use the field about the person for it.
 
@@ -148,7 +157,14 @@ def flow_cube(
         ``None`` means the end state, after every window has closed.
     seed : int, optional
         See :func:`effective_states`.
+    use : {"own", "reach"}
+        ``"own"``: Facebook may use the field for the purpose for its own ends (cells
+        ``yes``). ``"reach"``: the field reaches Facebook for the purpose, also when
+        Facebook may process it only on WhatsApp's behalf (cells ``processor`` or ``yes``).
+        Both layers (consent, regime) and the scenario's switches must allow it.
     """
+    if use not in USE_LEVEL:
+        raise ValueError(f"use = {use!r} is not allowed: must be one of {sorted(USE_LEVEL)}")
     if day is not None and (
         isinstance(day, bool) or not isinstance(day, int | np.integer) or day < 0
     ):
@@ -164,7 +180,8 @@ def flow_cube(
         raise ValueError(
             f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
         )
-    return cube[idx] & _regime_mask(people, scenario) & _scenario_mask(scenario)[None]
+    codes = np.minimum(cube[idx], _regime_mask(people, scenario))
+    return (codes >= USE_LEVEL[use]) & _scenario_mask(scenario)[None]
 
 
 def field_purposes(

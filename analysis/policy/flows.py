@@ -1,8 +1,18 @@
 """The policy table: which field may be used for which purpose, per state.
 
 ``data/reference/policy_flows.csv`` holds, for every *state* (a consent state or a
-regime) and every shared *field*, whether the field reaches Facebook and may be used
-for each *purpose*, with its source. :func:`load_flow_table` reads and checks it.
+regime) and every shared *field*, what Facebook may do with the field for each
+*purpose*, with its source. Each cell is one of :data:`USES`:
+
+* ``yes``: the field reaches Facebook and Facebook may use it for the purpose for its
+  own ends (as a controller);
+* ``processor``: the field reaches Facebook for the purpose, but Facebook may process it
+  only on WhatsApp's behalf (as WhatsApp's processor), not for itself;
+* ``no``: the field does not reach Facebook for the purpose.
+
+A person's data *reached* Facebook when some cell is ``processor`` or ``yes``; Facebook
+may *use it for itself* only where a cell is ``yes``. :func:`load_flow_table` reads and
+checks the table.
 """
 
 from __future__ import annotations
@@ -20,9 +30,11 @@ __all__ = [
     "FIELDS",
     "FLOW_TABLE_PATH",
     "PURPOSES",
+    "USES",
     "PolicyTableError",
     "load_flow_table",
     "regime_states",
+    "use_codes",
 ]
 
 
@@ -46,6 +58,12 @@ FIELDS: tuple[str, ...] = (
 ``address_books`` switch is on (off by default)."""
 
 
+USES: tuple[str, ...] = ("no", "processor", "yes")
+"""What a cell of the policy table may say, from least to most: each level includes the
+ones before it (``yes`` data also reaches Facebook; ``processor`` data is not Facebook's to
+use). The codes of :func:`use_codes` are the positions in this tuple."""
+
+
 #: Data location of the declarative table and the built-in scenarios.
 FLOW_TABLE_PATH = REFERENCE_DIR / "policy_flows.csv"
 
@@ -61,13 +79,14 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``layer, state, field, <one bool per purpose>, source``; one row per
-        (layer, state, field), complete for every field.
+        Columns ``layer, state, field, <one column per purpose>, source``; one row per
+        (layer, state, field), complete for every field. Purpose columns hold one of
+        :data:`USES` (``"yes"``, ``"processor"`` or ``"no"``).
 
     >>> t = load_flow_table()
     >>> row = t.query("state == 'unticked_before_agreeing' and field == 'phone_number'")
-    >>> bool(row["ads"].iloc[0])
-    False
+    >>> row["ads"].iloc[0]
+    'no'
     """
     path = Path(path) if path else FLOW_TABLE_PATH
     if not path.is_file():
@@ -78,13 +97,12 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
     if missing:
         raise PolicyTableError(f"{path}: missing column(s) {missing}")
     for col in PURPOSES:
-        bad = ~t[col].isin(["yes", "no"])
+        bad = ~t[col].isin(USES)
         if bad.any():
             line = int(np.flatnonzero(bad)[0]) + 2
             raise PolicyTableError(
-                f"{path}, line {line}: {col} = {t[col][bad].iloc[0]!r}; allowed: 'yes' or 'no'"
+                f"{path}, line {line}: {col} = {t[col][bad].iloc[0]!r}; allowed: {list(USES)}"
             )
-        t[col] = t[col] == "yes"
     bad_layer = ~t["layer"].isin(["consent", "regime"])
     if bad_layer.any():
         raise PolicyTableError(
@@ -123,14 +141,23 @@ def regime_states() -> tuple[str, ...]:
     return tuple(s for s in dict.fromkeys(t.loc[t["layer"] == "regime", "state"]) if s != "open")
 
 
+def use_codes(values) -> np.ndarray:
+    """Codes of policy-table cells: positions in :data:`USES` (no 0, processor 1, yes 2).
+
+    >>> use_codes(["yes", "no", "processor"]).tolist()
+    [2, 0, 1]
+    """
+    return pd.Index(USES).get_indexer(np.asarray(values, dtype=object)).astype(np.int8)
+
+
 @cache
 def _layer_cube(layer: str) -> tuple[tuple[str, ...], np.ndarray]:
-    """(states, array [state, field, purpose]) for one layer of the table."""
+    """(states, int8 array [state, field, purpose] of :func:`use_codes`) for one layer."""
     t = load_flow_table()
     t = t[t["layer"] == layer]
     states = tuple(dict.fromkeys(t["state"]))
-    cube = np.zeros((len(states), len(FIELDS), len(PURPOSES)), dtype=bool)
+    cube = np.zeros((len(states), len(FIELDS), len(PURPOSES)), dtype=np.int8)
     s_idx = pd.Index(states).get_indexer(t["state"])
     f_idx = pd.Index(FIELDS).get_indexer(t["field"])
-    cube[s_idx, f_idx] = t[list(PURPOSES)].to_numpy(bool)
+    cube[s_idx, f_idx] = use_codes(t[list(PURPOSES)].to_numpy().ravel()).reshape(len(t), -1)
     return states, cube

@@ -36,6 +36,7 @@ methods     methods tables generated from the package's metadata
 dictionary  the data dictionary
 """
 
+from analysis.results import dictionary, headlines, methods, robustness, wording
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
 from analysis.results.methods import *
@@ -43,46 +44,9 @@ from analysis.results.robustness import *
 from analysis.results.wording import *
 
 __all__ = [
-    "CONCLUSIONS",
-    "HEADLINES",
-    "HEADLINE_SUMMARY",
-    "LINK_SCENARIOS",
-    "MECHANISM_JOINS",
-    "METRICS",
-    "MIX",
-    "PARAMETER_LABELS",
-    "PARAMETER_MODULES",
-    "PARTS",
-    "SENSITIVITY_PARAMETERS",
-    "SENTENCE_NUMBERS",
-    "STAGES",
-    "Conclusion",
-    "FindingsParams",
-    "all_tables",
-    "check_conclusions",
-    "convergence",
-    "convergence_check",
-    "convergence_table",
-    "data_dictionary_markdown",
-    "data_flow_table",
-    "default_value",
-    "exposed_share",
-    "findings_table",
-    "headline_conclusions",
-    "headline_metrics",
-    "headline_over_seeds",
-    "key_findings_html",
-    "mechanism_table",
-    "notebook_parameters",
-    "parameter_classes",
-    "parameter_table",
-    "parameter_values",
-    "parameters_by_section",
-    "scenario_overview",
-    "sensitivity",
-    "sensitivity_sweep",
-    "sentences",
-    "summarise",
-    "tornado_data",
-    "write_data_dictionary",
+    *headlines.__all__,
+    *wording.__all__,
+    *robustness.__all__,
+    *methods.__all__,
+    *dictionary.__all__,
 ]

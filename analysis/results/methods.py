@@ -104,8 +104,8 @@ def data_flow_table() -> pd.DataFrame:
     consent = consent[consent["field"] != "address_book"]  # a scenario switch, shown apart
 
     def summary(col: pd.Series) -> str:
-        allowed = col.astype(str).str.lower().isin(["yes", "true", "1"])
-        return "yes" if allowed.all() else ("no" if not allowed.any() else "some fields")
+        values = set(col.astype(str))
+        return values.pop() if len(values) == 1 else "some fields"
 
     wide = consent.groupby("state", sort=False)[list(PURPOSES)].agg(summary)
     return wide.reset_index()

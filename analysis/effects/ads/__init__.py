@@ -44,39 +44,11 @@ matching   matching per scenario, reach, audiences
 reversal   reversing hashed numbers by enumeration
 """
 
+from analysis.effects.ads import customers, keys, matching, params, reversal
 from analysis.effects.ads.customers import *
 from analysis.effects.ads.keys import *
 from analysis.effects.ads.matching import *
 from analysis.effects.ads.params import *
 from analysis.effects.ads.reversal import *
 
-__all__ = [
-    "AD_AUDIENCES",
-    "AD_CUSTOMERS",
-    "AD_MATCH_RATES",
-    "AD_OPT_OUT_REACH",
-    "FACEBOOK_DATA_ASSUMPTIONS",
-    "OPT_OUT_STATES",
-    "SOURCES",
-    "TYPO_KINDS",
-    "WHATSAPP_SOURCES",
-    "AdsParams",
-    "AdsResults",
-    "CustomerLists",
-    "ReversalDemo",
-    "ScenarioResult",
-    "add_typos",
-    "compare_facebook_data",
-    "evaluate_scenario",
-    "facebook_match_keys",
-    "generate_customer_lists",
-    "hash_customer_keys",
-    "hash_prefix64",
-    "match_customers",
-    "overall_rates",
-    "permitted_match_rows",
-    "reachable_by_phone",
-    "reverse_customer_sample",
-    "run_scenarios",
-    "whatsapp_contact_keys",
-]
+__all__ = [*params.__all__, *customers.__all__, *keys.__all__, *matching.__all__, *reversal.__all__]

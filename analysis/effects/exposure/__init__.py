@@ -58,6 +58,7 @@ collective   collective exposure and the clinician example
 shadow       shadow ties among non-members
 """
 
+from analysis.effects.exposure import collective, contacts, params, shadow, suggestions
 from analysis.effects.exposure.collective import *
 from analysis.effects.exposure.contacts import *
 from analysis.effects.exposure.params import *
@@ -65,30 +66,9 @@ from analysis.effects.exposure.shadow import *
 from analysis.effects.exposure.suggestions import *
 
 __all__ = [
-    "ATTRIBUTIONS",
-    "CONTACT_EDGES",
-    "DEFAULT_STATES",
-    "OPTED_OUT_STATES",
-    "SCENARIO_SUMMARY",
-    "SENSITIVE_PAIR_KINDS",
-    "SENSITIVE_PAIR_LABELS",
-    "SHADOW_COUNTRY_WEIGHT",
-    "ClinicianExample",
-    "ExposureParams",
-    "ScenarioSuggestions",
-    "attribute_suggestions",
-    "attribution_table",
-    "clinician_example",
-    "collective_exposure",
-    "compare_scenarios",
-    "contact_edges",
-    "exposure_curve",
-    "exposure_curves",
-    "scenario_suggestions",
-    "sensitive_counts",
-    "sensitive_pair_kinds",
-    "sensitive_table",
-    "shadow_auc_table",
-    "shadow_tie_auc",
-    "summarise",
+    *params.__all__,
+    *contacts.__all__,
+    *suggestions.__all__,
+    *collective.__all__,
+    *shadow.__all__,
 ]
