@@ -48,11 +48,16 @@ def test_contract_constants():
         "no_opt_out",
         "mix_2016",
         "all_partial_opt_out",
+        "all_partial_opt_out_processor",
         "all_leave",
         "eu_pause",
         "germany_hamburg",
+        "uk_processor_only",
         "india_pre_2016_09_25",
+        "india_later_data_flows",
         "policy_2021",
+        "germany_hamburg_2021",
+        "india_cci_2024",
     ]
     assert tuple(SCEN) == BUILTIN_NAMES
     for name, s in SCEN.items():
@@ -156,35 +161,134 @@ def test_regional_regimes(small_people):
     country = small_people["country_code"].astype(str).to_numpy()
     base = permitted_purposes(small_people, SCEN["mix_2016"])
     eu = permitted_purposes(small_people, SCEN["eu_pause"])
-    in_eu = np.isin(country, ["DE", "GB", "ES"])
-    assert not eu.loc[in_eu, ["ads", "suggestions"]].to_numpy().any()
-    assert (eu.loc[in_eu, "security"] == base.loc[in_eu, "security"]).all()
-    assert eu.loc[~in_eu, P].equals(base.loc[~in_eu, P])
-    # read before the pause started, the regime does not apply
-    early = SCEN["eu_pause"].replace(as_of="2016-10-15")
-    assert permitted_purposes(small_people, early).equals(base)
+    es, de, gb = (country == c for c in ("ES", "DE", "GB"))
+    # Spain: the EU pause stops suggestions and ads, other uses go on
+    assert not eu.loc[es, ["ads", "suggestions"]].to_numpy().any()
+    assert (eu.loc[es, "security"] == base.loc[es, "security"]).all()
+    # Germany: the Hamburg order bars everything
+    assert not eu.loc[de, P].to_numpy().any()
+    # UK: only as WhatsApp's processor, so nothing is Facebook's own to use ...
+    assert not eu.loc[gb, P].to_numpy().any()
+    # ... but the data still reaches Facebook for security, never for ads
+    reach = flow_cube(small_people, SCEN["eu_pause"], use="reach")
+    wa_gb = gb & base["security"].to_numpy()
+    assert wa_gb.any()
+    assert reach[wa_gb][:, FIELDS.index("phone_number"), P.index("security")].all()
+    assert not reach[gb][:, :, P.index("ads")].any()
+    europe = es | de | gb
+    assert eu.loc[~europe, P].equals(base.loc[~europe, P])
+    # read before the pause started, only Hamburg (September) and the UK finding apply
+    early = permitted_purposes(small_people, SCEN["eu_pause"].replace(as_of="2016-10-15"))
+    assert early.loc[es, P].equals(base.loc[es, P])
+    assert not early.loc[de, P].to_numpy().any()
     ham = permitted_purposes(small_people, SCEN["germany_hamburg"])
-    assert not ham.loc[country == "DE", P].to_numpy().any()
-    assert ham.loc[country != "DE", P].equals(base.loc[country != "DE", P])
-    ind = permitted_purposes(small_people, SCEN["india_pre_2016_09_25"])
-    old = (
-        (small_people["whatsapp_registered_on"] < pd.Timestamp("2016-09-25"))
-        .fillna(False)
-        .to_numpy()
-    )
-    assert not ind.loc[(country == "IN") & old, P].to_numpy().any()
-    late_in = (country == "IN") & ~old
-    assert ind.loc[late_in, P].equals(base.loc[late_in, P])
+    assert not ham.loc[de, P].to_numpy().any()
+    assert ham.loc[~de, P].equals(base.loc[~de, P])
+    uk = permitted_purposes(small_people, SCEN["uk_processor_only"])
+    assert not uk.loc[gb, P].to_numpy().any()
+    assert uk.loc[~gb, P].equals(base.loc[~gb, P])
 
 
-def test_policy_2021_removes_the_opt_out(small_people):
+def _field(people, scenario, field, purpose="ads"):
+    return flow_cube(people, scenario)[:, FIELDS.index(field), P.index(purpose)]
+
+
+def test_delhi_order_blocks_by_field_and_date(small_people):
+    """Strict reading: what an Indian account held by 25 Sep 2016 is blocked, later data flows."""
+    country = small_people["country_code"].astype(str).to_numpy()
+    reg = small_people["whatsapp_registered_on"]
+    old = (reg < pd.Timestamp("2016-09-25")).fillna(False).to_numpy(bool)
+    late = (reg >= pd.Timestamp("2016-09-25")).fillna(False).to_numpy(bool)
+    india_old, india_late = (country == "IN") & old, (country == "IN") & late
+    s, mix = SCEN["india_pre_2016_09_25"], SCEN["mix_2016"]
+    base_ads = _field(small_people, mix, "phone_number")
+    assert (india_old & base_ads).any() and (india_late & base_ads).any()
+    for f in ("phone_number", "device_id", "os", "mcc", "registration_date"):
+        assert not _field(small_people, s, f)[india_old].any()
+    # information collected after the cutoff flows: when the person was last seen
+    seen = small_people["whatsapp_last_seen_at"] >= pd.Timestamp("2016-09-25")
+    seen_late = india_old & base_ads & seen.fillna(False).to_numpy(bool)
+    assert seen_late.any()
+    assert _field(small_people, s, "last_seen")[seen_late].all()
+    # accounts registered after the cutoff, and other countries, share as in the 2016 mix
+    cube, base = flow_cube(small_people, s), flow_cube(small_people, mix)
+    assert (cube[~india_old] == base[~india_old]).all()
+    # the lenient reading: values reported again after the cutoff flow, the registration date not
+    lenient = SCEN["india_later_data_flows"]
+    assert (_field(small_people, lenient, "phone_number") == base_ads).all()
+    assert not _field(small_people, lenient, "registration_date")[india_old].any()
+    # read before the order, nothing is blocked
+    assert (flow_cube(small_people, s.replace(as_of="2016-09-20")) == base).all()
+
+
+def test_policy_2021_keeps_2016_opt_outs(small_people):
+    """Facebook said in 2021 it continued to honour the 2016 opt-out."""
     states = small_people["consent_state"].astype(str).to_numpy()
     country = small_people["country_code"].astype(str).to_numpy()
     pp = permitted_purposes(small_people, SCEN["policy_2021"])
-    outside = ~np.isin(country, ["DE", "GB", "ES"])
+    base = permitted_purposes(small_people, SCEN["mix_2016"])
     opted = np.isin(states, ["unticked_before_agreeing", "opted_out_in_window"])
-    assert pp.loc[opted & outside, "ads"].all()
+    assert opted.any()
+    assert not pp.loc[opted, ["ads", "suggestions"]].to_numpy().any()
+    assert pp.loc[opted & (country != "GB"), "security"].all()
     assert not pp.loc[states == "left_whatsapp", P].to_numpy().any()
+    outside = ~np.isin(country, ["DE", "GB", "ES"])
+    assert pp.loc[outside, P].equals(base.loc[outside, P])
+    assert not pp.loc[np.isin(country, ["DE", "ES"]), ["ads", "suggestions"]].to_numpy().any()
+    assert not pp.loc[country == "GB", P].to_numpy().any()
+
+
+def test_regimes_that_end_and_the_2021_hamburg_order(small_people):
+    country = small_people["country_code"].astype(str).to_numpy()
+    s = SCEN["germany_hamburg_2021"]
+    on = permitted_purposes(small_people, s)
+    p2021 = permitted_purposes(small_people, SCEN["policy_2021"])
+    de = country == "DE"
+    assert p2021.loc[de, "security"].any()
+    assert not on.loc[de, P].to_numpy().any()
+    assert on.loc[~de, P].equals(p2021.loc[~de, P])
+    # the order was about Facebook's own purposes: processing for WhatsApp still reaches it
+    reach = flow_cube(small_people, s, use="reach")
+    assert reach[de & p2021["security"].to_numpy()][:, 0, P.index("security")].all()
+    # after three months it lapsed
+    assert permitted_purposes(small_people, s.replace(as_of="2021-09-01")).equals(p2021)
+
+
+def test_cci_2024_bars_ads_in_india_until_the_stay(small_people):
+    country = small_people["country_code"].astype(str).to_numpy()
+    s = SCEN["india_cci_2024"]
+    pp = permitted_purposes(small_people, s)
+    p2021 = permitted_purposes(small_people, SCEN["policy_2021"])
+    india = country == "IN"
+    assert p2021.loc[india, "ads"].any() and not pp.loc[india, "ads"].any()
+    assert pp.loc[india, "suggestions"].equals(p2021.loc[india, "suggestions"])
+    assert pp.loc[~india, P].equals(p2021.loc[~india, P])
+    assert permitted_purposes(small_people, s.replace(as_of="2025-02-01")).equals(p2021)
+
+
+def test_processor_reading_of_the_partial_opt_out(small_people):
+    own = SCEN["all_partial_opt_out"]
+    proc = SCEN["all_partial_opt_out_processor"]
+    assert own.with_processor_reading().regimes == proc.regimes
+    states = effective_states(small_people, proc).astype(str).to_numpy()
+    opted = np.isin(states, ["unticked_before_agreeing", "opted_out_in_window"])
+    new = states == "new_user_no_choice"
+    assert opted.any() and new.any()
+    c_own = flow_cube(small_people, own)
+    c_proc, r_proc = flow_cube(small_people, proc), flow_cube(small_people, proc, use="reach")
+    # the opted-out still reach Facebook for security, but it is not Facebook's to use
+    sec, shared = P.index("security"), slice(0, FIELDS.index("address_book"))
+    assert c_own[opted][:, shared, sec].all() and r_proc[opted][:, shared, sec].all()
+    assert not c_proc[opted].any()
+    # people who had no choice are untouched
+    assert (c_proc[new] == c_own[new]).all()
+    # in the 2016 mix, an in-window opt-out shares as by default before the opt-out day
+    mix = SCEN["mix_2016"].with_processor_reading()
+    st = small_people["consent_state"].astype(str).to_numpy()
+    window = np.flatnonzero(st == "opted_out_in_window")
+    k = small_people["opt_out_day"].to_numpy()[window].astype(int)
+    early = flow_cube(small_people, mix, day=0)[window][:, 0, sec]
+    assert window.size and (early == (k > 0)).all()
 
 
 def test_address_book_switch(small_people):

@@ -35,10 +35,20 @@ _SPECS = {
             "calling_code",
             "whatsapp_adoption_share",
             "facebook_adoption_share",
+            "adoption_basis",
+            "adoption_year",
+            "whatsapp_source_figure",
+            "facebook_source_figure",
+            "conversion",
             "source",
+            "source_ids",
             "confidence",
+            "adults_2016_count",
+            "whatsapp_users_2016_count",
+            "whatsapp_users_2016_source",
+            "whatsapp_users_2016_confidence",
         ],
-        {"country_code": str, "faker_locale": str, "calling_code": int},
+        {"country_code": str, "faker_locale": str, "calling_code": int, "adoption_year": str},
     ),
     "carriers": (
         ["country_code", "carrier_name", "mcc", "mnc", "market_share", "source", "confidence"],
@@ -64,7 +74,25 @@ _SPECS = {
         ],
         {"block_prefix": str},
     ),
-    "sources": (["source_id", "citation"], {}),
+    "sources": (
+        ["source_id", "kind", "date", "label", "citation", "url_or_reference"],
+        {"date": str},
+    ),
+    "decisions": (
+        [
+            "decision_id",
+            "decided_on",
+            "authority",
+            "decision",
+            "population",
+            "country_codes",
+            "scenario",
+            "found_or_ordered",
+            "model_figure",
+            "source_id",
+        ],
+        {"decided_on": str, "country_codes": str, "scenario": str},
+    ),
 }
 
 

@@ -21,9 +21,12 @@ of known blocks, so anyone can hash *every* possible number and look the
 uploaded hashes up: :func:`reverse_by_enumeration` does exactly that, in
 bounded-memory chunks, over a block of our synthetic (never real) numbers, and
 :func:`enumeration_time` extrapolates the measured speed to a country's whole
-mobile range. The Irish Data Protection Commission's 2021 WhatsApp decision
-(IN-18-12-2, fine of EUR 225M, 2 September 2021) held that non-users' phone
-numbers remain personal data after WhatsApp's "lossy hashing"; Hagen et al.,
+mobile range. That non-users' phone numbers remain personal data after
+WhatsApp's "lossy hashing" was found by the European Data Protection Board's
+binding decision 1/2021 (28 July 2021), which resolved other authorities'
+objections to the Irish Data Protection Commission's draft and changed it; the
+DPC's final decision (IN-18-12-2, EUR 225M fine, 2 September 2021) adopted it
+as amended. Hagen et al.,
 "Contact Discovery in Mobile Messengers: Low-cost Attacks, Quantitative
 Analyses, and Efficient Mitigations" (NDSS 2021), showed that hashed phone
 numbers are reversed by enumeration at scale.

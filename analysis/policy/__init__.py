@@ -8,7 +8,9 @@ The policy model has two declarative parts:
   The ``consent`` layer holds the person's own choice (see
   :data:`analysis.world.CONSENT_STATES`); the ``regime`` layer holds what a
   regulator or the timeline imposed (nothing shared yet, EU pause, Hamburg order,
-  Delhi cutoff). A field may be used for a purpose only if *both* layers allow it.
+  Delhi cutoff, ...). A field may be used for a purpose only if *both* layers allow it.
+  Every row cites a primary document of ``data/reference/sources.csv``
+  (:mod:`analysis.policy.record`).
 * Scenarios (``data/scenarios/*.toml``): how consent states are set (as in the
   population, re-drawn at another opt-out uptake, everybody keeping the default,
   everybody opting out, everybody leaving), which regimes apply to whom and from
@@ -45,6 +47,13 @@ purposes, fields, countries and wrong types are rejected with the file name)::
     countries = ["DE", "GB", "ES"]      # empty or absent: everybody
     starts_on = "2016-11-01"
     registered_before = "2016-09-25"    # optional: only accounts registered earlier
+    ends_on = "2025-01-22"              # optional: last day it applies (lapsed, stayed)
+    consent_states = ["unticked_before_agreeing"]   # optional: only people in these states
+
+    [[citations]]                       # the primary documents it rests on (sources.csv)
+    source_id = "delhi_hc_2016"
+    section = "W.P.(C) 7663/2016, direction (ii)"
+    changed = "What the document found or ordered, and what it changes here."
 
 >>> from analysis.world import WorldParams
 >>> from analysis.world import generate_population
@@ -58,14 +67,24 @@ True
 
 Modules
 -------
+record     the primary sources and the citation checks
+decisions  what regulators and courts found or ordered (decisions.csv)
 flows      the policy table (fields x purposes x states) and its loader
 scenarios  Scenario, Regime, the built-in scenarios and the file format
 consent    applying a scenario to people: effective states, permitted purposes
 """
 
-from analysis.policy import consent, flows, scenarios
+from analysis.policy import consent, decisions, flows, record, scenarios
 from analysis.policy.consent import *
+from analysis.policy.decisions import *
 from analysis.policy.flows import *
+from analysis.policy.record import *
 from analysis.policy.scenarios import *
 
-__all__ = [*flows.__all__, *scenarios.__all__, *consent.__all__]
+__all__ = [
+    *record.__all__,
+    *flows.__all__,
+    *scenarios.__all__,
+    *consent.__all__,
+    *decisions.__all__,
+]

@@ -108,16 +108,22 @@ def effective_states(
 USE_LEVEL = {"reach": USES.index("processor"), "own": USES.index("yes")}
 
 
-def _regime_mask(people: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    """Int8 array [person, field, purpose]: what the regime layer allows (use codes)."""
+def _regime_mask(people: pd.DataFrame, scenario: Scenario, state: np.ndarray) -> np.ndarray:
+    """Int8 array [person, field, purpose]: what the regime layer allows (use codes).
+
+    ``state`` is each person's consent state under the scenario (for regimes that apply
+    to some consent states only).
+    """
     states, cube = _layer_cube("regime")
     n = len(people)
     allowed = np.full((n, len(FIELDS), len(PURPOSES)), USES.index("yes"), dtype=np.int8)
-    as_of = dt.date.fromisoformat(scenario.as_of)
+    as_of = dt.date.fromisoformat(scenario.as_of).isoformat()
     for r in scenario.regimes:
-        if r.starts_on and dt.date.fromisoformat(r.starts_on) > as_of:
+        if not r.applies_on(as_of):
             continue
         who = np.ones(n, dtype=bool)
+        if r.consent_states:
+            who &= np.isin(state, r.consent_states)
         if r.countries:
             who &= people["country_code"].astype(object).isin(r.countries).to_numpy()
         if r.registered_before:
@@ -180,7 +186,7 @@ def flow_cube(
         raise ValueError(
             f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
         )
-    codes = np.minimum(cube[idx], _regime_mask(people, scenario))
+    codes = np.minimum(cube[idx], _regime_mask(people, scenario, state))
     return (codes >= USE_LEVEL[use]) & _scenario_mask(scenario)[None]
 
 

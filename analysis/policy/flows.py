@@ -2,7 +2,9 @@
 
 ``data/reference/policy_flows.csv`` holds, for every *state* (a consent state or a
 regime) and every shared *field*, what Facebook may do with the field for each
-*purpose*, with its source. Each cell is one of :data:`USES`:
+*purpose*, with the primary document it rests on (``source_id``: one or more ids of
+``sources.csv``, the first one's ``source_date``, the ``source_section`` or paragraph,
+and ``source``, the rule in plain words). Each cell is one of :data:`USES`:
 
 * ``yes``: the field reaches Facebook and Facebook may use it for the purpose for its
   own ends (as a controller);
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.paths import REFERENCE_DIR
+from analysis.policy.record import citation_problems, load_sources, source_ids
 from analysis.world.population import CONSENT_STATES
 
 __all__ = [
@@ -79,9 +82,11 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``layer, state, field, <one column per purpose>, source``; one row per
-        (layer, state, field), complete for every field. Purpose columns hold one of
-        :data:`USES` (``"yes"``, ``"processor"`` or ``"no"``).
+        Columns ``layer, state, field, <one column per purpose>, source_id, source_date,
+        source_section, source``; one row per (layer, state, field), complete for every
+        field. Purpose columns hold one of :data:`USES` (``"yes"``, ``"processor"`` or
+        ``"no"``). Every row cites a primary document of ``sources.csv`` (see
+        :func:`analysis.policy.citation_problems`).
 
     >>> t = load_flow_table()
     >>> row = t.query("state == 'unticked_before_agreeing' and field == 'phone_number'")
@@ -92,7 +97,16 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
     if not path.is_file():
         raise PolicyTableError(f"policy table missing: {path}")
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
-    need = ["layer", "state", "field", *PURPOSES, "source"]
+    need = [
+        "layer",
+        "state",
+        "field",
+        *PURPOSES,
+        "source_id",
+        "source_date",
+        "source_section",
+        "source",
+    ]
     missing = [c for c in need if c not in t.columns]
     if missing:
         raise PolicyTableError(f"{path}: missing column(s) {missing}")
@@ -115,6 +129,7 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
         )
     if (t["source"].str.strip() == "").any():
         raise PolicyTableError(f"{path}: every row needs a source")
+    _check_citations(t, path)
     counts = t.groupby(["layer", "state"])["field"].agg(lambda s: sorted(s))
     for (layer, state), fields in counts.items():
         if fields != sorted(FIELDS):
@@ -129,6 +144,22 @@ def load_flow_table(path: Path | None = None) -> pd.DataFrame:
     if "open" not in set(t.loc[t["layer"] == "regime", "state"]):
         raise PolicyTableError(f"{path}: the regime layer needs an 'open' state (no restriction)")
     return t
+
+
+def _check_citations(t: pd.DataFrame, path: Path) -> None:
+    """Every row cites a primary document of ``sources.csv`` with its date, never our notes."""
+    dates = load_sources()["date"].astype(str)
+    cols = ["source_id", "source_date", "source_section", "source"]
+    for i, (ids, date, section, note) in enumerate(t[cols].itertuples(index=False), start=2):
+        problems = citation_problems(ids, context=f"{section} {note}")
+        if not problems and not str(section).strip():
+            problems = ["source_section is empty: give the section or paragraph"]
+        if not problems:
+            first = source_ids(ids)[0]
+            if str(date) != dates[first]:
+                problems = [f"source_date {date!r} is not the date of {first!r} ({dates[first]})"]
+        if problems:
+            raise PolicyTableError(f"{path}, line {i}: {problems[0]}")
 
 
 def regime_states() -> tuple[str, ...]:

@@ -21,11 +21,14 @@ import tomli_w
 from analysis.core.paths import SCENARIOS_DIR
 from analysis.core.reference import known_country_codes
 from analysis.policy.flows import FIELDS, PURPOSES, regime_states
+from analysis.policy.record import citation_problems, source_label
 from analysis.world.population import CONSENT_STATES
 
 __all__ = [
     "BUILTIN_NAMES",
     "CONSENT_MODES",
+    "OPTED_OUT_STATES",
+    "Citation",
     "Regime",
     "Scenario",
     "ScenarioError",
@@ -71,6 +74,69 @@ def _check_date(origin: str, key: str, value: Any) -> str:
     )
 
 
+#: Consent states of the 2016 partial opt-out.
+OPTED_OUT_STATES: tuple[str, ...] = ("unticked_before_agreeing", "opted_out_in_window")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A primary document a scenario rests on, and what it changed.
+
+    Parameters
+    ----------
+    source_id : str
+        Id in ``data/reference/sources.csv`` (its kind must be primary, see
+        :data:`analysis.policy.PRIMARY_KINDS`); the date comes from there.
+    section : str
+        Section, paragraph or direction of the document, as precise as the record is.
+    changed : str
+        What the document found, ordered or said, and what it changes in the scenario.
+    """
+
+    source_id: str
+    section: str = ""
+    changed: str = ""
+
+    @classmethod
+    def from_dict(cls, values: Any, *, origin: str) -> Citation:
+        """Build a checked citation from a TOML table."""
+        if not isinstance(values, Mapping):
+            raise ScenarioError(
+                f"{origin}: each [[citations]] entry must be a table, got {values!r}"
+            )
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ScenarioError(
+                f"{origin}: unknown key(s) {unknown} in [[citations]]; "
+                f"allowed keys are {sorted(known)}"
+            )
+        for key in known:
+            if key in values and not isinstance(values[key], str):
+                raise ScenarioError(
+                    f"{origin}: citations.{key} = {values[key]!r} is not allowed: must be text"
+                )
+        if "source_id" not in values:
+            raise ScenarioError(f"{origin}: a [[citations]] entry needs 'source_id'")
+        out = cls(**values)
+        out.check(origin=origin)
+        return out
+
+    def check(self, *, origin: str) -> None:
+        """Raise :class:`ScenarioError` if the source is unknown, not primary, or our notes."""
+        problems = citation_problems(self.source_id, context=f"{self.section} {self.changed}")
+        if problems:
+            raise ScenarioError(f"{origin}: citation {self.source_id!r}: {problems[0]}")
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain mapping for TOML."""
+        return {"source_id": self.source_id, "section": self.section, "changed": self.changed}
+
+    def label(self) -> str:
+        """Short label with the document's date, e.g. ``'ICO undertaking (2018), 2018-03-14'``."""
+        return source_label(self.source_id)
+
+
 @dataclass(frozen=True)
 class Regime:
     """A restriction from the regime layer applied to some people from some date.
@@ -85,13 +151,21 @@ class Regime:
         ISO date from which it applies (compared with the scenario's ``as_of``).
     registered_before : str, optional
         If set, it applies only to WhatsApp accounts registered before this date
-        (the Delhi High Court's cutoff).
+        (the Delhi High Court's cutoff: what the account held by then).
+    ends_on : str, optional
+        Last day it applies (compared with the scenario's ``as_of``): an order that
+        lapses, is stayed or is set aside.
+    consent_states : tuple of str
+        If set, it applies only to people in these consent states (for readings of
+        what a consent choice allowed); empty means everybody.
     """
 
     regime: str
     countries: tuple[str, ...] = ()
     starts_on: str | None = None
     registered_before: str | None = None
+    ends_on: str | None = None
+    consent_states: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, values: Any, *, origin: str) -> Regime:
@@ -126,25 +200,48 @@ class Regime:
             raise ScenarioError(
                 f"{origin}: unknown country code(s) {bad}; allowed: {list(known_country_codes())}"
             )
-        starts = values.get("starts_on")
-        before = values.get("registered_before")
-        return cls(
-            regime=name,
-            countries=tuple(countries),
-            starts_on=None if starts is None else _check_date(origin, "regimes.starts_on", starts),
-            registered_before=None
-            if before is None
-            else _check_date(origin, "regimes.registered_before", before),
-        )
+        states = values.get("consent_states", [])
+        if not isinstance(states, list | tuple) or not all(isinstance(c, str) for c in states):
+            raise ScenarioError(
+                f"{origin}: regimes.consent_states = {states!r} must be a list of consent states"
+            )
+        bad = sorted(set(states) - set(CONSENT_STATES))
+        if bad:
+            raise ScenarioError(
+                f"{origin}: unknown consent state(s) {bad} in regimes.consent_states; "
+                f"allowed: {list(CONSENT_STATES)}"
+            )
+        dates = {}
+        for key in ("starts_on", "registered_before", "ends_on"):
+            v = values.get(key)
+            dates[key] = None if v is None else _check_date(origin, f"regimes.{key}", v)
+        if dates["starts_on"] and dates["ends_on"] and dates["ends_on"] < dates["starts_on"]:
+            raise ScenarioError(
+                f"{origin}: regimes.ends_on = {dates['ends_on']!r} is before "
+                f"starts_on = {dates['starts_on']!r}"
+            )
+        return cls(regime=name, countries=tuple(countries), consent_states=tuple(states), **dates)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain mapping for TOML (``None`` values left out)."""
         out: dict[str, Any] = {"regime": self.regime, "countries": list(self.countries)}
-        if self.starts_on:
-            out["starts_on"] = self.starts_on
-        if self.registered_before:
-            out["registered_before"] = self.registered_before
+        for key in ("starts_on", "registered_before", "ends_on"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.consent_states:
+            out["consent_states"] = list(self.consent_states)
         return out
+
+    def applies_on(self, day: str) -> bool:
+        """Whether the regime is in force on ``day`` (ISO date).
+
+        >>> r = Regime("cci_ads_barred", starts_on="2024-11-18", ends_on="2025-01-22")
+        >>> r.applies_on("2024-12-01"), r.applies_on("2025-02-01")
+        (True, False)
+        """
+        return (not self.starts_on or self.starts_on <= day) and (
+            not self.ends_on or day <= self.ends_on
+        )
 
 
 # key -> (python types allowed, description of allowed values)
@@ -202,9 +299,13 @@ class Scenario:
     regimes : tuple of Regime
         Restrictions of the regime layer and to whom/when they apply.
     as_of : str
-        Date at which the scenario is read (regimes starting later do not apply).
+        Date at which the scenario is read (regimes starting later, or ended by then,
+        do not apply).
     seed : int
         Seed of the per-person draws of the ``uptake`` mode.
+    citations : tuple of Citation
+        The primary documents the scenario rests on and what each changed (every
+        built-in scenario has at least one; a researcher's own may have none).
     """
 
     name: str
@@ -223,12 +324,16 @@ class Scenario:
     regimes: tuple[Regime, ...] = ()
     as_of: str = "2016-10-01"
     seed: int = 2016
+    citations: tuple[Citation, ...] = ()
 
     def __post_init__(self) -> None:
         # validation shared by TOML loading and direct construction
         Scenario._validate(
-            dataclasses.asdict(self) | {"regimes": self.regimes}, origin=f"scenario {self.name!r}"
+            dataclasses.asdict(self) | {"regimes": self.regimes, "citations": self.citations},
+            origin=f"scenario {self.name!r}",
         )
+        object.__setattr__(self, "regimes", tuple(self.regimes))
+        object.__setattr__(self, "citations", tuple(self.citations))
         object.__setattr__(self, "remap_states", dict(self.remap_states))
         object.__setattr__(self, "shared_fields", tuple(self.shared_fields))
         object.__setattr__(self, "blocked_purposes", tuple(self.blocked_purposes))
@@ -305,6 +410,9 @@ class Scenario:
         for r in values.get("regimes", ()):
             if not isinstance(r, Regime):
                 raise ScenarioError(f"{origin}: regimes must hold Regime objects, got {r!r}")
+        for c in values.get("citations", ()):
+            if not isinstance(c, Citation):
+                raise ScenarioError(f"{origin}: citations must hold Citation objects, got {c!r}")
 
     # --- TOML ---------------------------------------------------------------------------
     @classmethod
@@ -324,10 +432,12 @@ class Scenario:
             raise ScenarioError(f"{origin}: missing required key 'name'")
         values = dict(values)
         regimes = values.pop("regimes", [])
-        if not isinstance(regimes, list | tuple):
-            raise ScenarioError(
-                f"{origin}: regimes must be an array of tables ([[regimes]]), got {regimes!r}"
-            )
+        citations = values.pop("citations", [])
+        for key, items in (("regimes", regimes), ("citations", citations)):
+            if not isinstance(items, list | tuple):
+                raise ScenarioError(
+                    f"{origin}: {key} must be an array of tables ([[{key}]]), got {items!r}"
+                )
         cls._validate(values, origin=origin)
         if "as_of" in values:
             values["as_of"] = _check_date(origin, "as_of", values["as_of"])
@@ -342,7 +452,8 @@ class Scenario:
             if key in values:
                 values[key] = float(values[key])
         parsed = tuple(Regime.from_dict(r, origin=origin) for r in regimes)
-        return cls(**values, regimes=parsed)
+        cited = tuple(Citation.from_dict(c, origin=origin) for c in citations)
+        return cls(**values, regimes=parsed, citations=cited)
 
     @classmethod
     def from_toml_text(cls, text: str, *, origin: str = "<text>") -> Scenario:
@@ -360,6 +471,7 @@ class Scenario:
         out["blocked_purposes"] = list(self.blocked_purposes)
         out["remap_states"] = dict(self.remap_states)
         out["regimes"] = [r.to_dict() for r in self.regimes]
+        out["citations"] = [c.to_dict() for c in self.citations]
         return out
 
     def to_toml_text(self) -> str:
@@ -383,6 +495,22 @@ class Scenario:
         """
         return self.replace(consent="uptake", opt_out_uptake_share=float(share))
 
+    def with_processor_reading(self) -> Scenario:
+        """Return the scenario read at the *processor* end of the partial opt-out question.
+
+        The record leaves open whether, after the 2016 partial opt-out, Facebook used the
+        infrastructure, analytics and security data for itself (the consent table's
+        ``yes``: WhatsApp's FAQ, the CNIL's 2017 notice, the EDPB's 2021 urgent decision)
+        or processed it only on WhatsApp's behalf (the ICO's 2018 finding for the UK).
+        This adds the ``processor_reading`` regime for the opted-out states.
+
+        >>> s = builtin_scenarios()["all_partial_opt_out"].with_processor_reading()
+        >>> s.regimes[-1].regime, s.regimes[-1].consent_states
+        ('processor_reading', ('unticked_before_agreeing', 'opted_out_in_window'))
+        """
+        extra = Regime("processor_reading", consent_states=OPTED_OUT_STATES)
+        return self.replace(regimes=(*self.regimes, extra))
+
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario TOML file; invalid files raise :class:`ScenarioError` naming the problem.
@@ -403,16 +531,21 @@ BUILTIN_NAMES: tuple[str, ...] = (
     "no_opt_out",
     "mix_2016",
     "all_partial_opt_out",
+    "all_partial_opt_out_processor",
     "all_leave",
     "eu_pause",
     "germany_hamburg",
+    "uk_processor_only",
     "india_pre_2016_09_25",
+    "india_later_data_flows",
     "policy_2021",
+    "germany_hamburg_2021",
+    "india_cci_2024",
 )
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
-    """Load the nine built-in scenarios from ``data/scenarios/<name>.toml``, in reading order.
+    """Load the built-in scenarios from ``data/scenarios/<name>.toml``, in reading order.
 
     >>> list(builtin_scenarios())[:3]
     ['before_change', 'no_opt_out', 'mix_2016']
@@ -424,20 +557,37 @@ def builtin_scenarios() -> dict[str, Scenario]:
 def _builtin() -> tuple[tuple[str, Scenario], ...]:
     out = []
     for name in BUILTIN_NAMES:
-        s = load_scenario(SCENARIOS_DIR / f"{name}.toml")
+        path = SCENARIOS_DIR / f"{name}.toml"
+        s = load_scenario(path)
         if s.name != name:
+            raise ScenarioError(f"{path}: name = {s.name!r} must match the file name")
+        if not s.citations:
             raise ScenarioError(
-                f"{SCENARIOS_DIR / (name + '.toml')}: name = {s.name!r} must match the file name"
+                f"{path}: a built-in scenario needs at least one [[citations]] entry "
+                "naming a primary document of sources.csv"
             )
         out.append((name, s))
     return tuple(out)
 
 
 def scenario_table() -> pd.DataFrame:
-    """Describe the built-in scenarios in plain words: name, title, description."""
+    """Describe the built-in scenarios in plain words.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``scenario``: ``title``, ``read_on`` (the date it describes),
+        ``based_on`` (the primary documents, with their dates) and ``description``.
+    """
     return pd.DataFrame(
         [
-            {"scenario": s.name, "title": s.title, "description": s.description}
+            {
+                "scenario": s.name,
+                "title": s.title,
+                "read_on": s.as_of,
+                "based_on": "; ".join(c.label() for c in s.citations),
+                "description": s.description,
+            }
             for s in builtin_scenarios().values()
         ]
     ).set_index("scenario")

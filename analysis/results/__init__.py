@@ -33,13 +33,15 @@ headlines   headline metrics of one world and over seeds
 wording     the findings in plain words
 robustness  sensitivity to unknown parameters, conclusions, convergence
 methods     methods tables generated from the package's metadata
+pooling     per-country values pooled, weighted by 2016 WhatsApp users
 dictionary  the data dictionary
 """
 
-from analysis.results import dictionary, headlines, methods, robustness, wording
+from analysis.results import dictionary, headlines, methods, pooling, robustness, wording
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
 from analysis.results.methods import *
+from analysis.results.pooling import *
 from analysis.results.robustness import *
 from analysis.results.wording import *
 
@@ -48,5 +50,6 @@ __all__ = [
     *wording.__all__,
     *robustness.__all__,
     *methods.__all__,
+    *pooling.__all__,
     *dictionary.__all__,
 ]

@@ -1,8 +1,9 @@
 """Methods documentation generated from the package's own metadata.
 
 Nothing here is retyped: the parameter table comes from each parameter class's field
-metadata, the data-flow table from ``data/reference/policy_flows.csv``, and the
-scenario list from ``data/scenarios/``.
+metadata, the data-flow tables from ``data/reference/policy_flows.csv``, the scenario
+list from ``data/scenarios/``, the record (primary sources and what regulators found)
+from ``data/reference/sources.csv`` and ``decisions.csv``.
 
 >>> table = parameter_table()
 >>> {"population", "social"} <= set(table["section"])
@@ -20,12 +21,16 @@ from analysis.core.params import Params
 __all__ = [
     "MECHANISM_JOINS",
     "PARAMETER_MODULES",
+    "country_inputs_table",
     "data_flow_table",
+    "decisions_overview",
     "mechanism_table",
     "notebook_parameters",
     "parameter_classes",
     "parameter_table",
     "parameters_by_section",
+    "primary_sources_table",
+    "regime_flow_table",
     "scenario_overview",
 ]
 
@@ -111,16 +116,124 @@ def data_flow_table() -> pd.DataFrame:
     return wide.reset_index()
 
 
+def regime_flow_table() -> pd.DataFrame:
+    """Return the regime layer: what each order or finding allows, per purpose, with its source.
+
+    Cells are ``yes`` (Facebook may use it for itself), ``processor`` (only on WhatsApp's
+    behalf), ``no``, or ``some fields`` when the fields differ (the Delhi readings).
+    """
+    from analysis.policy.flows import PURPOSES, load_flow_table
+
+    flows = load_flow_table()
+    regime = flows[(flows["layer"] == "regime") & (flows["field"] != "address_book")]
+
+    def summary(col: pd.Series) -> str:
+        values = set(col.astype(str))
+        return values.pop() if len(values) == 1 else "some fields"
+
+    wide = regime.groupby("state", sort=False)[list(PURPOSES)].agg(summary)
+    first = regime.groupby("state", sort=False)[["source_id", "source_date"]].first()
+    return wide.join(first).reset_index()
+
+
 def scenario_overview() -> pd.DataFrame:
-    """Name, title and description of each built-in scenario."""
+    """Name, title, the date it describes, the primary documents it rests on, description."""
+    from analysis.policy.scenarios import scenario_table
+
+    return scenario_table().reset_index()[
+        ["scenario", "title", "read_on", "based_on", "description"]
+    ]
+
+
+def primary_sources_table() -> pd.DataFrame:
+    """Every primary document of the record, oldest first, with where the model uses it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, kind, label, citation, reference, used_in`` (the scenarios, policy
+        states, ``decisions.csv`` rows and ``countries.csv`` rows that cite it), indexed
+        by ``source_id``.
+
+    >>> t = primary_sources_table()
+    >>> "india_pre_2016_09_25" in t.loc["delhi_hc_2016", "used_in"]
+    True
+    """
+    from analysis.policy.decisions import decisions_table
+    from analysis.policy.flows import load_flow_table
+    from analysis.policy.record import primary_sources, source_ids
     from analysis.policy.scenarios import builtin_scenarios
 
-    return pd.DataFrame(
+    used: dict[str, list[str]] = {}
+    for name, s in builtin_scenarios().items():
+        for c in s.citations:
+            used.setdefault(c.source_id, []).append(f"scenario {name}")
+    flows = load_flow_table()
+    for (layer, state), ids in flows.groupby(["layer", "state"], sort=False)["source_id"]:
+        for sid in dict.fromkeys(i for cell in ids for i in source_ids(cell)):
+            used.setdefault(sid, []).append(f"{layer} {state}")
+    for sid in decisions_table()["source_id"]:
+        used.setdefault(sid, []).append("decisions table")
+    from analysis.core.reference import load
+
+    for code, ids in zip(
+        *(load("countries")[c] for c in ("country_code", "source_ids")), strict=True
+    ):
+        for sid in source_ids(ids):
+            used.setdefault(sid, []).append(f"countries {code}")
+    table = primary_sources().set_index("source_id")
+    table["used_in"] = [
+        "; ".join(dict.fromkeys(used.get(sid, ["(listed only)"]))) for sid in table.index
+    ]
+    return table
+
+
+def decisions_overview() -> pd.DataFrame:
+    """List what regulators and courts found or ordered, oldest first, with the scenario."""
+    from analysis.policy.decisions import decisions_table
+
+    return decisions_table()[
         [
-            {"scenario": name, "title": s.title, "description": s.description}
-            for name, s in builtin_scenarios().items()
+            "decided_on",
+            "authority",
+            "decision",
+            "population",
+            "scenario",
+            "found_or_ordered",
+            "source_id",
         ]
-    )
+    ]
+
+
+def country_inputs_table() -> pd.DataFrame:
+    """Per country: the adoption inputs on one base, the source's own figure, and the weights.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``country_code``: the model's WhatsApp and Facebook shares of adults
+        and their year, what the source measured, how it was converted, the 2016
+        WhatsApp users used as pooling weights (with confidence) and the weight itself.
+    """
+    from analysis.core.reference import load
+    from analysis.results.pooling import whatsapp_user_weights
+
+    c = load("countries").set_index("country_code")
+    out = c[
+        [
+            "whatsapp_adoption_share",
+            "facebook_adoption_share",
+            "adoption_year",
+            "whatsapp_source_figure",
+            "facebook_source_figure",
+            "conversion",
+            "confidence",
+            "whatsapp_users_2016_count",
+            "whatsapp_users_2016_confidence",
+        ]
+    ].copy()
+    out["whatsapp_users_2016_weight"] = whatsapp_user_weights(list(out.index)).round(3)
+    return out
 
 
 def parameters_by_section() -> dict[str, pd.DataFrame]:
