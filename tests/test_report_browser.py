@@ -63,6 +63,12 @@ MEASURE = """() => {
     toc_open: toc.open, toc_height: toc.getBoundingClientRect().height,
     toc_right: toc.getBoundingClientRect().right, main_left: main.left,
     code_blocks: document.querySelectorAll('.code-fold').length,
+    // tables whose first visible column is pandas' row numbers 0, 1, 2, ...
+    index_columns: [...document.querySelectorAll('main table')].filter(t => {
+      const firsts = [...t.querySelectorAll('tbody tr')].map(r =>
+        [...r.cells].find(c => c.offsetParent !== null));
+      return firsts.length > 1 && firsts.every((c, i) => c && c.textContent.trim() === String(i));
+    }).length,
   };
 }"""
 
@@ -135,6 +141,11 @@ def test_no_console_errors_and_readable_lines(measured, edition, size):
     m = measured[(edition, size)]
     assert m["errors"] == []
     assert m["max_line_chars"] <= MAX_LINE_CHARS
+
+
+@pytest.mark.parametrize(("edition", "size"), CASES)
+def test_no_table_shows_row_numbers(measured, edition, size):
+    assert measured[(edition, size)]["index_columns"] == 0
 
 
 @pytest.mark.parametrize("size", SIZES)

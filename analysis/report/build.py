@@ -118,9 +118,9 @@ def render_report(
         number, title = notebook_number(path), notebook_title(nb, path.stem)
         body, res = exp.from_notebook_node(nb, resources={"wafb_fold_code": edition.show_code})
         lifted += res.get("key_findings", [])
-        label = (
-            f"<code>notebooks/{html.escape(path.name)}</code>" if edition.show_code else "Notebook"
-        )
+        label = f'Notebook <span class="num">{number}</span>'
+        if edition.show_code:
+            label += f" &middot; <code>notebooks/{html.escape(path.name)}</code>"
         sections.append(Section(path.stem, number, title, label, body))
     other = EDITIONS["reader" if edition.show_code else "full"]
     link = (

@@ -90,17 +90,26 @@ pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fon
 section.notebook { border-top: 3px solid var(--accent); margin-top: 3.5rem; padding-top: .5rem; }
 .section-label { font-size: .85rem; color: var(--muted); margin: .25rem 0 0; }
 .section-label .num { color: var(--accent); }
-section.notebook h1 { font-size: 1.75rem; margin-top: .25rem; }
+section.notebook h1 { font-size: clamp(1.35rem, 1rem + 1.5vw, 1.75rem); margin-top: .25rem; }
 
 .jp-Cell { margin: .75rem 0; }
 .jp-OutputArea-output, .table-box { max-width: 100%; overflow-x: auto; }
+/* a shadow at an edge where a wide table or chart can still scroll */
+.jp-OutputArea-output, .table-box {
+  background: linear-gradient(to right, #fff 30%, #fff0) left / 2rem 100% no-repeat local,
+              linear-gradient(to left, #fff 30%, #fff0) right / 2rem 100% no-repeat local,
+              linear-gradient(to right, #0002, #0000) left / .6rem 100% no-repeat scroll,
+              linear-gradient(to left, #0002, #0000) right / .6rem 100% no-repeat scroll; }
 .jp-RenderedText pre { background: #fafafa; padding: .35rem .6rem; border-radius: 3px; }
 .jp-OutputArea-output table { border-collapse: collapse; font-size: .85rem; margin: .25rem 0;
                               font-variant-numeric: tabular-nums; }
 .jp-OutputArea-output th, .jp-OutputArea-output td { border: 0; padding: .3rem .6rem;
        border-bottom: 1px solid var(--rule); vertical-align: top; }
-.jp-OutputArea-output thead th { border-bottom: 2px solid #9a9a9a; background: #f4f4f4;
-                                 text-align: left; }
+.jp-OutputArea-output table thead th { border-bottom: 2px solid #9a9a9a; background: #f4f4f4;
+                                       text-align: left; }
+.jp-OutputArea-output table thead th.num { text-align: right; }
+.jp-OutputArea-output table tbody th { text-align: left; }
+.jp-OutputArea-output table .row-label { display: none; }
 table.dataframe td { text-align: right; }
 table.dataframe td.text, table.plain-table .text { text-align: left; }
 table.plain-table .num { text-align: right; white-space: nowrap; }
@@ -167,9 +176,34 @@ SCRIPT = """
   }
   markScrollable();
   window.addEventListener("resize", markScrollable);
+  // Tables displayed as bare DataFrames (before report.plain_table): text left, numbers
+  // right, headers aligned with their column, and pandas' 0, 1, 2 ... row labels hidden.
   var number = /^[\\s\\d.,%()+\\u2212\\u2013-]*$/;
-  document.querySelectorAll("table.dataframe td").forEach(function (td) {
-    if (!number.test(td.textContent)) { td.classList.add("text"); }
+  var integer = /^\\s*\\d+\\s*$/;
+  document.querySelectorAll("table.dataframe").forEach(function (table) {
+    var rows = table.tBodies.length ? [].slice.call(table.tBodies[0].rows) : [];
+    var head = table.tHead ? table.tHead.rows : [];
+    rows.forEach(function (tr) {
+      [].forEach.call(tr.cells, function (td) {
+        if (td.tagName === "TD" && !number.test(td.textContent)) { td.classList.add("text"); }
+      });
+    });
+    if (head.length !== 1 || !rows.length) { return; }
+    var rowLabels = rows.every(function (tr) {
+      return tr.cells[0].tagName === "TH" && tr.querySelectorAll("th").length === 1 &&
+             integer.test(tr.cells[0].textContent);
+    });
+    // (the header cell above them is empty, or holds the columns' name)
+    if (rowLabels && head[0].cells.length === rows[0].cells.length) {
+      head[0].cells[0].classList.add("row-label");
+      rows.forEach(function (tr) { tr.cells[0].classList.add("row-label"); });
+    }
+    [].forEach.call(head[0].cells, function (th, i) {
+      var cell = rows[0].cells[i];
+      if (cell && cell.tagName === "TD" && !cell.classList.contains("text")) {
+        th.classList.add("num");
+      }
+    });
   });
 })();
 """.replace("WIDE_SCREEN", WIDE_SCREEN)
