@@ -132,6 +132,8 @@ def render_report(
         "A model of WhatsApp's 2016 data sharing with Facebook, run on synthetic people "
         "(no real person's data). Every number is computed by the project's notebooks."
     )
+    if edition.show_code:
+        lede += " This edition keeps every notebook's code, folded under \u201cCode\u201d."
     page = page_html(
         title="WhatsApp -> Facebook 2016: privacy-impact report"
         + (" (with code)" if edition.show_code else ""),

@@ -84,6 +84,7 @@ pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fon
 .lead-findings { background: #fbf6ef; border-left: 4px solid #D55E00; padding: .25rem 1rem .5rem;
                  margin: 1rem 0 2rem; max-width: calc(var(--prose) + 2rem); }
 .lead-findings h3 { margin-top: .75rem; }
+.lead-findings .jp-OutputArea-output { background: none; }  /* no white scroll covers here */
 .key-findings ul, .sensitivity-conclusions ul { padding-left: 1.2rem; margin: .5rem 0; }
 .key-findings li { margin: .45rem 0; }
 .lead-findings .more { font-size: .9rem; color: var(--muted); }
