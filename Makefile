@@ -1,13 +1,16 @@
 # One-command rebuild and test. Needs only Python 3.11 and pip.
 #   make report   build everything: environment, notebooks, data, figures, HTML report
 #   make test     unit tests + strict notebook validation (what CI runs)
-# Other targets: lab, notebooks, notebook NB=..., bench, lint, dictionary, environment, clean
+# Other targets: lab, notebooks, notebook NB=... [PARAMS="-p NAME VALUE"], bench, lint,
+#                dictionary, environment, clean
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
+# JupyterLab refuses to start as root without --allow-root; many containers run as root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
 .PHONY: all report test lab notebooks notebook bench lint dictionary environment clean install
 
@@ -31,11 +34,13 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m analysis.report.notebooks
 
+# With PARAMS (e.g. PARAMS="-p n_people 20000") the run goes to build/runs/<notebook>-<params>/
+# and leaves the committed notebook, figures/ and data/processed/ alone.
 notebook: $(STAMP)
-	$(BIN)/python -m analysis.report.notebooks $(NB)
+	$(BIN)/python -m analysis.report.notebooks $(NB) $(PARAMS)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(LAB_FLAGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -p no:nbval -o addopts="" -s

@@ -1,120 +1,131 @@
-"""The rendered report: self-contained, ordered, captioned, and it loads in a real browser.
+"""The rendered report: two editions, self-contained, numbered like the notebooks, captioned.
 
-The browser test needs Chromium (Debian: `apt-get install chromium`). Without it the test is
-skipped with that instruction, unless WAFB_REQUIRE_BROWSER=1 (set by .ci/run), where it fails.
+These checks read the HTML; tests/test_report_browser.py looks at it in Chromium.
 """
 
-import os
+import math
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from analysis.core import notebook_paths
-from analysis.report.build import REMOTE_RESOURCE, caption_figures, render_report, saved_figures
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(
-    os.environ.get("WAFB_ARTIFACTS_DIR", Path(tempfile.gettempdir()) / "wafb-test-artifacts")
+from analysis.core import ROOT, notebook_paths
+from analysis.report.build import notebook_number, render_editions, saved_figures
+from analysis.report.editions import (
+    KEY_FINDINGS_TAG,
+    READER_REMOVE_TAGS,
+    figure_outputs,
+    png_size,
 )
+from analysis.report.page import REMOTE_RESOURCE
+
+#: Every tag a notebook may carry, and what it means (CONTRIBUTING.md, "What readers see").
+KNOWN_TAGS = {"parameters", "remove_cell", "key_findings"}
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
+def notebooks():
     # the committed notebooks carry their outputs (nbval checks they are current)
-    return render_report(notebook_paths(), tmp_path_factory.mktemp("report") / "report.html")
+    return {p: nbformat.read(p, as_version=4) for p in notebook_paths()}
 
 
-def key_finding_numbers() -> list[str]:
-    """Percentages inside the key-findings block of the committed notebook 00's outputs."""
-    nb = nbformat.read(next(p for p in notebook_paths() if p.stem.startswith("00-")), as_version=4)
-    numbers = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            html_text = str(out.get("data", {}).get("text/html", ""))
-            if "key-findings" in html_text:
-                plain = re.sub(r"<[^>]+>", " ", html_text)
-                numbers += re.findall(r"\d+(?:\.\d+)?%", plain)
-    return numbers
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    paths = render_editions(notebook_paths(), tmp_path_factory.mktemp("report"))
+    return {name: path.read_text() for name, path in paths.items()}
 
 
-def saved_figure_count() -> int:
-    count = 0
-    for path in notebook_paths():
-        count += caption_figures(nbformat.read(path, as_version=4))
-    return count
+def code_cells(notebooks):
+    return [c for nb in notebooks.values() for c in nb.cells if c.cell_type == "code" and c.source]
 
 
-def test_report_is_self_contained_and_ordered(report):
-    page = report.read_text()
-    assert not REMOTE_RESOURCE.search(page)
-    assert "<script src" not in page and "<link " not in page
-    anchors = re.findall(r'<li><a href="#([^"]+)">', page)
-    assert anchors == [p.stem for p in notebook_paths()]
-    assert page.count("<figure>") == saved_figure_count() > 0
-    # every save_figure call in a notebook shows its figure with a caption
-    calls = sum(len(saved_figures(nbformat.read(p, as_version=4))) for p in notebook_paths())
-    assert saved_figure_count() == calls
-    assert 'alt=""' not in page
+def tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
 
 
-def test_browser_renders_every_figure_without_console_errors(report):
-    if not CHROMIUM:
-        if os.environ.get("WAFB_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is required here (WAFB_REQUIRE_BROWSER=1) but not installed")
-        pytest.skip(
-            "Chromium not found: install it with `sudo apt-get install chromium` to run this test"
-        )
-    from playwright.sync_api import sync_playwright
-
-    errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(report.resolve().as_uri())
-        page.wait_for_load_state("load")
-        sizes = page.eval_on_selector_all(
-            "figure img", "els => els.map(e => [e.naturalWidth, e.naturalHeight, e.alt])"
-        )
-        text = page.inner_text("body")
-        findings = page.eval_on_selector_all(".key-findings", "els => els.map(e => e.innerText)")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
-        browser.close()
-    assert errors == []
-    assert len(sizes) == saved_figure_count()
-    assert all(w > 0 and h > 0 and alt for w, h, alt in sizes)
-    assert "Generate the synthetic population" in text
-    # the key findings are on the page, with the very numbers the notebook computed
-    expected = key_finding_numbers()
-    assert findings and expected
-    shown = " ".join(findings)
-    missing = [n for n in expected if n not in shown]
-    assert missing == [], f"key-findings numbers missing from the rendered page: {missing}"
+def test_both_editions_are_self_contained(editions):
+    assert set(editions) == {"reader", "full"}
+    for page in editions.values():
+        assert not REMOTE_RESOURCE.search(page)
+        assert "<script src" not in page and "<link " not in page
+        assert "@media print" in page and 'name="viewport"' in page
 
 
-def test_readme_lists_every_notebook_and_figure():
-    from analysis.core import ROOT
+def test_contents_and_sections_carry_the_notebook_numbers(editions):
+    stems = [p.stem for p in notebook_paths()]
+    numbers = [notebook_number(p) for p in notebook_paths()]
+    assert numbers == [f"{i:02d}" for i in range(len(numbers))]
+    for name, page in editions.items():
+        toc = page.split("</nav>")[0]
+        anchors = re.findall(r'<li><a href="#([^"]+)">', toc)
+        assert anchors == (["key-findings"] if name == "reader" else []) + stems
+        shown = re.findall(r'<span class="num">(\d\d)</span>', toc)
+        assert shown == numbers, f"{name}: contents numbered {shown}"
+        sections = re.findall(r'<section class="notebook" id="([^"]+)">', page)
+        assert sections == stems
 
+
+def test_reader_edition_shows_no_code_setup_or_saved_figure_lines(editions, notebooks):
+    reader, full = editions["reader"], editions["full"]
+    assert "hl-ipython3" not in reader and 'class="code-fold"' not in reader
+    assert "Saved figure '" not in reader and "Saved figure '" in full
+    left_out = [c for nb in notebooks.values() for c in nb.cells if tags(c) & READER_REMOVE_TAGS]
+    assert len(left_out) > 10
+    for cell in left_out:
+        assert f'id="cell-id={cell.id}"' not in reader, cell.source[:60]
+        assert f'id="cell-id={cell.id}"' in full, cell.source[:60]
+
+
+def test_reader_edition_opens_with_the_key_findings(editions, notebooks):
+    reader = editions["reader"]
+    lifted = [c for nb in notebooks.values() for c in nb.cells if KEY_FINDINGS_TAG in tags(c)]
+    assert len(lifted) == 1
+    start = reader.index('<section class="lead-findings" id="key-findings">')
+    assert start < reader.index('<section class="notebook"')
+    assert reader.count('<div class="key-findings">') == 1
+    assert reader.index('<div class="key-findings">') > start
+    # in the full edition the findings stay where the notebook computes them
+    assert 'id="key-findings"' not in editions["full"]
+
+
+def test_full_edition_keeps_every_code_cell_folded(editions, notebooks):
+    full = editions["full"]
+    cells = code_cells(notebooks)
+    assert full.count('<details class="code-fold"><summary>Code</summary>') == len(cells)
+    missing = [c.source[:40] for c in cells if f'id="cell-id={c.id}"' not in full]
+    assert missing == []
+
+
+def test_tags_follow_the_convention(notebooks):
+    used = {t for nb in notebooks.values() for c in nb.cells for t in tags(c)}
+    assert used <= KNOWN_TAGS, f"undocumented cell tags: {sorted(used - KNOWN_TAGS)}"
+    for path, nb in notebooks.items():
+        params = [c for c in nb.cells if "parameters" in tags(c)]
+        assert len(params) == 1, f"{path.name} needs exactly one cell tagged parameters"
+        for cell in nb.cells:
+            if KEY_FINDINGS_TAG in tags(cell):
+                assert path.stem.startswith("00-")
+                html = "".join(str(o.get("data", {}).get("text/html", "")) for o in cell.outputs)
+                assert 'class="key-findings"' in html
+
+
+def test_every_saved_chart_is_a_captioned_figure_at_natural_size(editions, notebooks):
+    calls = sum(len(saved_figures(nb)) for nb in notebooks.values())
+    shown = [o for nb in notebooks.values() for c in nb.cells for o in figure_outputs(c)]
+    assert calls == len(shown) > 0  # every save_figure call shows its chart with a caption
+    sizes = [png_size(o["data"]["image/png"]) for o in shown]
+    for page in editions.values():
+        imgs = re.findall(r"<img ([^>]*)>", page)
+        assert len(imgs) == page.count("<figure") == len(shown)
+        for attrs, (w, h) in zip(imgs, sizes, strict=True):
+            assert re.search(r'alt="[^"]+"', attrs)
+            assert f'width="{w}"' in attrs and f'height="{h}"' in attrs
+            assert f"min-width: {math.ceil(w / 2)}px" in attrs
+
+
+def test_readme_lists_every_notebook_and_figure(notebooks):
     readme = (ROOT / "README.md").read_text()
-    for path in notebook_paths():
+    for path, nb in notebooks.items():
         assert path.stem in readme, f"README does not list {path.name}"
-        for slug in saved_figures(nbformat.read(path, as_version=4)):
+        for slug in saved_figures(nb):
             assert f"`{slug}`" in readme, f"README does not list figure {slug} of {path.name}"

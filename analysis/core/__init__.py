@@ -10,12 +10,25 @@ reference   loaders for the sourced tables in data/reference/
 seeds       seeded random streams (the only source of randomness)
 stats       intervals over seeded worlds
 formatting  one way to write a share or an interval in words
+labels      plain words for code names (scenarios, tiers, mechanisms, metrics, columns)
 progress    progress bars for people, none in batch runs
 """
 
-from analysis.core import formatting, io, params, paths, progress, reference, schema, seeds, stats
+from analysis.core import (
+    formatting,
+    io,
+    labels,
+    params,
+    paths,
+    progress,
+    reference,
+    schema,
+    seeds,
+    stats,
+)
 from analysis.core.formatting import *
 from analysis.core.io import *
+from analysis.core.labels import *
 from analysis.core.params import *
 from analysis.core.paths import *
 from analysis.core.progress import *
@@ -33,5 +46,6 @@ __all__ = [
     *seeds.__all__,
     *stats.__all__,
     *formatting.__all__,
+    *labels.__all__,
     *progress.__all__,
 ]

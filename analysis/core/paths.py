@@ -7,6 +7,14 @@ The project root is the folder that holds ``pyproject.toml`` next to this
 package (an editable install or a plain checkout). A researcher who installs the
 package elsewhere can point it at a working folder with the environment variable
 ``WAFB_PROJECT_ROOT``; outputs then go under that folder.
+
+Parameterised runs (papermill, a notebook run with other parameters, a sweep) must not
+overwrite the canonical outputs that ``make report`` writes and the report shows
+(``figures/``, ``data/processed/``). Point ``WAFB_OUTPUT_DIR`` at a folder of the run's own
+(relative paths are taken from the project root, e.g. ``build/runs/n20000``): every output
+folder below (:data:`FIGURES_DIR`, :data:`PROCESSED_DIR`, :data:`REPORTS_DIR`,
+:data:`BUILD_DIR`) then lies inside it, while the inputs (reference data, scenarios,
+notebooks) are still read from the project.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ __all__ = [
     "DATA_DIR",
     "FIGURES_DIR",
     "NOTEBOOKS_DIR",
+    "OUTPUT_DIR",
     "PACKAGE_DIR",
     "PROCESSED_DIR",
     "REFERENCE_DIR",
@@ -70,17 +79,29 @@ CONFIG_DIR = ROOT / "config"
 DATA_DICTIONARY = DATA_DIR / "DATA_DICTIONARY.md"
 
 
+def _find_output_dir() -> Path:
+    override = os.environ.get("WAFB_OUTPUT_DIR")
+    if not override:
+        return ROOT
+    path = Path(override).expanduser()
+    return (path if path.is_absolute() else ROOT / path).resolve()
+
+
+OUTPUT_DIR = _find_output_dir()
+"""Where outputs go: the project root, or ``WAFB_OUTPUT_DIR`` for a run of its own."""
+
+
 #: Ignored outputs, rebuilt by ``make report``
-PROCESSED_DIR = DATA_DIR / "processed"
+PROCESSED_DIR = OUTPUT_DIR / "data" / "processed"
 
 
-FIGURES_DIR = ROOT / "figures"
+FIGURES_DIR = OUTPUT_DIR / "figures"
 
 
-REPORTS_DIR = ROOT / "reports"
+REPORTS_DIR = OUTPUT_DIR / "reports"
 
 
-BUILD_DIR = ROOT / "build"
+BUILD_DIR = OUTPUT_DIR / "build"
 
 
 def ensure_dir(path: Path) -> Path:

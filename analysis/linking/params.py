@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from analysis.core.labels import MECHANISM_LABELS, PURPOSE_CLASS_LABELS
 from analysis.core.params import Params, param
 from analysis.core.schema import Field, Table, register
 from analysis.policy.flows import PURPOSES
@@ -25,15 +26,6 @@ MECHANISMS: tuple[str, ...] = ("phone_number", "device_id", "address_book", "fin
 """Linking mechanisms, in the order they are reported."""
 
 
-MECHANISM_LABELS: dict[str, str] = {
-    "phone_number": "Phone number",
-    "device_id": "Device identifier",
-    "address_book": "Address-book inference",
-    "fingerprint": "Device fingerprint",
-    "any": "Any mechanism",
-}
-
-
 MECHANISM_FIELDS: dict[str, tuple[str, ...]] = {
     "phone_number": ("phone_number",),
     "device_id": ("device_id",),
@@ -46,14 +38,6 @@ MECHANISM_FIELDS: dict[str, tuple[str, ...]] = {
 PURPOSE_CLASSES: tuple[str, ...] = ("ads", "suggestions", "infrastructure_only", "not_linked")
 """What a WhatsApp user's link may be used for, best first: usable for ads; for
 suggestions but not ads; only for infrastructure, analytics or security; no link."""
-
-
-PURPOSE_CLASS_LABELS: dict[str, str] = {
-    "ads": "usable for ads",
-    "suggestions": "for suggestions, not ads",
-    "infrastructure_only": "only infrastructure, analytics, security",
-    "not_linked": "not linked",
-}
 
 
 @dataclass(frozen=True)

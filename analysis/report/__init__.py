@@ -8,13 +8,19 @@ data and caption, :mod:`analysis.report.notebooks` executes the notebooks and
 Modules and packages
 --------------------
 figures    save every figure with its plotted data and caption; the chart style
+palette    one colour per tier, purpose, scenario, mechanism, consent state, service
+tables     tables for readers: plain words, one number format, no index column
 charts     one module of chart functions per stage
-notebooks  reproducible notebook execution
-build      the main job: execute notebooks, render the HTML report
+notebooks  reproducible notebook execution, and runs with other parameters
+editions   the reader edition and the edition with code (nbconvert)
+page       the report page: layout, contents menu, print styles
+build      the main job: execute notebooks, render both editions of the report
 """
 
-from analysis.report import charts, figures
+from analysis.report import charts, figures, palette, tables
 from analysis.report.charts import *
 from analysis.report.figures import *
+from analysis.report.palette import *
+from analysis.report.tables import *
 
-__all__ = [*figures.__all__, *charts.__all__]
+__all__ = [*figures.__all__, *palette.__all__, *tables.__all__, *charts.__all__]

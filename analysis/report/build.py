@@ -2,111 +2,76 @@
 
 1. Each numbered notebook runs top to bottom in a fresh kernel; the executed copy goes to
    ``build/notebooks/`` (the committed notebooks are not touched), and the notebooks write
-   their tables to ``data/processed/`` and their figures to ``figures/``.
-2. The executed notebooks are rendered into one self-contained HTML report,
-   ``reports/report.html``: a table of contents, the notebooks in reading order, images
-   embedded, styles inline, no script or font fetched from the web (readers may be offline).
+   their tables to ``data/processed/`` and their figures to ``figures/``. A progress bar
+   counts the cells as they run.
+2. The executed notebooks are rendered into two self-contained HTML editions
+   (:mod:`analysis.report.editions`): the reader edition ``reports/report.html`` (no code,
+   key findings first) and the full edition ``reports/report-with-code.html`` (every
+   notebook's code, folded). Images are embedded and styles inline; nothing is fetched
+   from the web, so both work offline.
 
 Everything written lands in ignored folders, so ``git status`` stays clean.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
-from nbconvert import HTMLExporter
 from tqdm import tqdm
 
 from analysis.core.io import atomic_write_text
 from analysis.core.paths import BUILD_DIR, REPORTS_DIR, ROOT, ensure_dir, notebook_paths
-from analysis.report.notebooks import execute
+from analysis.report.editions import EDITIONS, KEY_FINDINGS_TAG, Edition, exporter
+from analysis.report.notebooks import code_cell_count, execute
+from analysis.report.page import CSS, REMOTE_RESOURCE, Section, page_html
 
 __all__ = [
     "CSS",
+    "HEADING",
     "REMOTE_RESOURCE",
-    "caption_figures",
     "main",
+    "notebook_number",
+    "notebook_title",
+    "render_editions",
     "render_report",
     "saved_figures",
 ]
 
 
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-       color: #1b1b1b; line-height: 1.5; }
-nav { position: fixed; top: 0; left: 0; bottom: 0; width: 16rem; overflow-y: auto;
-      padding: 1rem; background: #f5f5f2; border-right: 1px solid #ddd; font-size: 0.9rem; }
-nav ol { padding-left: 1.2rem; } nav a { color: #0b4f8a; text-decoration: none; }
-main { margin-left: 18rem; max-width: 60rem; padding: 1rem 2rem 4rem; }
-section.notebook { border-top: 3px solid #0072B2; margin-top: 3rem; padding-top: 1rem; }
-pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.85rem; }
-.jp-InputArea pre, .input_area pre { background: #f7f7f7; padding: 0.5rem; border-radius: 4px;
-      overflow-x: auto; }
-.jp-OutputArea pre, .output_text pre { background: #fff; padding: 0.25rem 0.5rem;
-      overflow-x: auto; }
-.jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
-img { max-width: 100%; height: auto; }
-figcaption { font-size: 0.85rem; color: #555; }
-.anchor-link { display: none; }
-table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.6rem; text-align: right; }
-th { background: #f0f0f0; }
-@media print { nav { display: none; } main { margin-left: 0; } }
-"""
+HEADING = "WhatsApp &rarr; Facebook, 2016: what the opt&#8209;outs left"
 
 
-#: What would make a browser fetch something from the web (plain hyperlinks are fine).
-REMOTE_RESOURCE = re.compile(
-    r"""(\bsrc=["']https?://|<link\b[^>]*\bhref=["']https?://|@import\s+url\(["']?https?://)""",
-    re.I,
-)
+def notebook_number(path: Path) -> str:
+    """Return the notebook's number, the two digits its file name starts with.
+
+    >>> notebook_number(Path("notebooks/04-compare-opt-out-scenarios.ipynb"))
+    '04'
+    """
+    match = re.match(r"(\d\d)-", path.name)
+    if not match:
+        raise ValueError(f"notebook {path.name!r} is not numbered (NN-verb-topic.ipynb)")
+    return match.group(1)
 
 
-def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
+def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """Return the notebook's first ``#`` heading, without a leading ``NN ·`` number.
 
-
-def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 04 · Compare")])
+    >>> notebook_title(nb, "x")
+    'Compare'
+    """
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             match = re.search(r"^#\s+(.+)$", cell.source, flags=re.M)
             if match:
-                return match.group(1).strip()
+                return re.sub(r"^\d\d\s*[·.:-]\s*", "", match.group(1).strip())
     return fallback
-
-
-def _caption(output: nbformat.NotebookNode) -> str | None:
-    return output.get("metadata", {}).get("image/png", {}).get("alt")
-
-
-def caption_figures(nb: nbformat.NotebookNode) -> int:
-    """Turn each saved chart's image output into a ``<figure>`` with alt text and caption.
-
-    :func:`analysis.report.save_figure` shows the saved PNG with its caption in the
-    output's metadata; that caption becomes the image's alt text and visible caption.
-    Returns how many images were captioned.
-    """
-    done = 0
-    for cell in nb.cells:
-        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            png, caption = out.get("data", {}).get("image/png"), _caption(out)
-            if png and caption:
-                text = html.escape(caption)
-                out["data"] = {
-                    "text/html": (
-                        f'<figure><img alt="{text}" src="data:image/png;base64,{png.strip()}">'
-                        f"<figcaption>{text}</figcaption></figure>"
-                    )
-                }
-                done += 1
-    return done
 
 
 def saved_figures(nb: nbformat.NotebookNode) -> list[str]:
@@ -119,50 +84,94 @@ def saved_figures(nb: nbformat.NotebookNode) -> list[str]:
     ]
 
 
-def render_report(executed: list[Path], target: Path) -> Path:
-    """Render executed notebooks into one self-contained HTML page at ``target``."""
-    exporter = _exporter()
-    toc, sections = [], []
+def _lead(cells: Sequence[nbformat.NotebookNode], edition: Edition, first: Section) -> str:
+    """Render the lifted key-findings cells as the block at the top of the reader edition."""
+    if not cells:
+        return ""
+    lifted = []
+    for cell in cells:
+        cell = copy.deepcopy(cell)
+        tags = [t for t in cell.metadata.get("tags", []) if t != KEY_FINDINGS_TAG]
+        cell.metadata["tags"] = tags
+        lifted.append(cell)
+    nb = nbformat.v4.new_notebook(cells=lifted)
+    body, _ = exporter(edition).from_notebook_node(nb, resources={"wafb_fold_code": False})
+    return (
+        body + f'<p class="more">How these figures were computed, with their charts: '
+        f'<a href="#{first.anchor}">{first.number} · {html.escape(first.title)}</a>.</p>'
+    )
+
+
+def render_report(
+    executed: Sequence[Path], target: Path, *, edition: Edition | str = "reader"
+) -> Path:
+    """Render executed notebooks into one self-contained HTML page at ``target``.
+
+    ``edition`` is ``"reader"`` (no code, key findings first) or ``"full"`` (code folded);
+    see :mod:`analysis.report.editions`.
+    """
+    edition = EDITIONS[edition] if isinstance(edition, str) else edition
+    exp = exporter(edition)
+    sections, lifted = [], []
     for path in executed:
         nb = nbformat.read(path, as_version=4)
-        caption_figures(nb)
-        body, _ = exporter.from_notebook_node(nb)
-        anchor = path.stem
-        title = _title(nb, path.stem)
-        toc.append(f'<li><a href="#{anchor}">{html.escape(title)}</a></li>')
-        sections.append(
-            f'<section class="notebook" id="{anchor}">'
-            f'<p class="source">Notebook <code>notebooks/{html.escape(path.name)}</code></p>'
-            f"{body}</section>"
-        )
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>WhatsApp -> Facebook 2016: privacy-impact report</title>"
-        f"<style>{CSS}</style></head><body>"
-        "<nav><strong>Contents</strong><ol>" + "".join(toc) + "</ol></nav>"
-        "<main><h1>WhatsApp &rarr; Facebook, 2016: what the opt-outs left</h1>"
-        "<p>Synthetic, seeded analysis. Every number below is computed by the notebooks in "
-        "this repository; rebuild with <code>make report</code>.</p>"
-        + "".join(sections)
-        + "</main></body></html>\n"
+        number, title = notebook_number(path), notebook_title(nb, path.stem)
+        body, res = exp.from_notebook_node(nb, resources={"wafb_fold_code": edition.show_code})
+        lifted += res.get("key_findings", [])
+        label = f'Notebook <span class="num">{number}</span>'
+        if edition.show_code:
+            label += f" &middot; <code>notebooks/{html.escape(path.name)}</code>"
+        sections.append(Section(path.stem, number, title, label, body))
+    other = EDITIONS["reader" if edition.show_code else "full"]
+    link = (
+        f'<a href="{other.filename}">The edition with code</a> shows how every number is computed.'
+        if not edition.show_code
+        else f'<a href="{other.filename}">The reader\'s edition</a> leaves the code out.'
     )
-    if REMOTE_RESOURCE.search(page):
-        raise RuntimeError(
-            "the report would fetch a resource from the web; it must be self-contained"
-        )
+    lede = (
+        "A model of WhatsApp's 2016 data sharing with Facebook, run on synthetic people "
+        "(no real person's data). Every number is computed by the project's notebooks."
+    )
+    if edition.show_code:
+        lede += " This edition keeps every notebook's code, folded under \u201cCode\u201d."
+    page = page_html(
+        title="WhatsApp -> Facebook 2016: privacy-impact report"
+        + (" (with code)" if edition.show_code else ""),
+        heading=HEADING,
+        lede=lede,
+        sections=sections,
+        lead=_lead(lifted, edition, sections[0]) if sections else "",
+        edition_link=link,
+        footer=f"{link} Rebuild both editions with <code>make report</code>.",
+        show_code=edition.show_code,
+    )
     return atomic_write_text(target, page)
 
 
+def render_editions(executed: Sequence[Path], directory: Path) -> dict[str, Path]:
+    """Render both editions into ``directory``; return their paths by edition name."""
+    return {
+        name: render_report(executed, directory / ed.filename, edition=ed)
+        for name, ed in EDITIONS.items()
+    }
+
+
 def main() -> int:
-    """Execute every notebook into build/notebooks/ and write reports/report.html."""
+    """Execute every notebook into build/notebooks/ and write both editions into reports/."""
     out_dir = ensure_dir(BUILD_DIR / "notebooks")
-    executed = []
     notebooks = notebook_paths()
-    for nb in tqdm(notebooks, desc="notebooks", unit="nb", file=sys.stdout):
-        executed.append(execute(nb, out_dir / nb.name))
-    report = render_report(executed, ensure_dir(REPORTS_DIR) / "report.html")
-    print(f"report: {report.relative_to(ROOT)}; figures: figures/; tables: data/processed/")
+    total = sum(code_cell_count(nb) for nb in notebooks)
+    executed = []
+    with tqdm(total=total, desc="cells", unit="cell", file=sys.stdout, mininterval=1) as bar:
+        for nb in notebooks:
+            bar.set_postfix_str(nb.stem, refresh=True)
+            executed.append(execute(nb, out_dir / nb.name, on_cell=lambda _i: bar.update(1)))
+    print("rendering the reader edition and the edition with code", flush=True)
+    paths = render_editions(executed, ensure_dir(REPORTS_DIR))
+    shown = ", ".join(
+        str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in paths.values()
+    )
+    print(f"report: {shown}; figures: figures/; tables: data/processed/")
     return 0
 
 

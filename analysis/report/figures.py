@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.core.io import atomic_path, atomic_write_text, write_csv
 from analysis.core.paths import FIGURES_DIR
+from analysis.report.palette import SERIES
 
 __all__ = [
     "PALETTE",
@@ -36,8 +37,10 @@ __all__ = [
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-#: A calm, colour-blind-safe palette (Okabe-Ito) and plain styling for every chart.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+#: The default colour cycle (Okabe-Ito, colour-blind-safe). Charts that show a tier, a
+#: purpose, a scenario, a mechanism or a consent state take its own colour from
+#: :mod:`analysis.report.palette` (``colour("purpose_class", "ads")``) instead.
+PALETTE = SERIES
 
 
 STYLE = {

@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from analysis.core.labels import HEADLINES, METRICS
 from analysis.core.params import Params, param
 from analysis.core.progress import iterate
 from analysis.core.schema import Field, Table, register
@@ -69,61 +70,6 @@ MIX = "mix_2016"
 
 #: Parts of a world that can be computed (``parts=`` of :func:`headline_metrics`).
 PARTS: tuple[str, ...] = ("linking", "suggestions", "exposure", "ads")
-
-
-#: Metric -> (plain-words label, unit: ``share`` 0-1 or ``count`` or ``rate``).
-METRICS: dict[str, tuple[str, str]] = {
-    "linked_share": ("WhatsApp users linked to their Facebook account", "share"),
-    "usable_for_ads_share": ("WhatsApp users with a link usable for ads", "share"),
-    "usable_for_suggestions_share": (
-        "WhatsApp users with a link usable for friend suggestions",
-        "share",
-    ),
-    "whatsapp_only_suggestion_share": (
-        "friend suggestions that exist only because of WhatsApp data",
-        "share",
-    ),
-    "members_with_whatsapp_only_share": (
-        "Facebook members shown a WhatsApp-only suggestion",
-        "share",
-    ),
-    "sensitive_suggestion_count": (
-        "WhatsApp-only suggestions revealing a sensitive tie",
-        "count",
-    ),
-    "sensitive_suggestions_per_1000_members": (
-        "WhatsApp-only suggestions revealing a sensitive tie, per 1,000 Facebook members",
-        "rate",
-    ),
-    "opted_out_exposed_share": (
-        "people who opted out or left still exposed through others' data",
-        "share",
-    ),
-    "opted_out_member_count": ("Facebook members who opted out or left (with ties)", "count"),
-    "ad_match_without_whatsapp_share": (
-        "customer-list entries matched without WhatsApp's numbers",
-        "share",
-    ),
-    "ad_match_share": ("customer-list entries matched with WhatsApp's numbers", "share"),
-    "ad_extra_match_share": ("extra customer-list entries matched thanks to WhatsApp", "share"),
-    "ad_extra_match_numbers_only_share": (
-        "extra customer-list entries matched thanks to WhatsApp, if Facebook matched only on "
-        "the numbers users gave it",
-        "share",
-    ),
-}
-
-
-#: The headlines charted in the sensitivity and convergence checks: (metric, scenario) -> label.
-HEADLINES: dict[tuple[str, str], str] = {
-    ("linked_share", "no_opt_out"): "Linked, no opt-out",
-    ("linked_share", "all_partial_opt_out"): "Linked, everyone opts out (partial)",
-    ("usable_for_ads_share", "mix_2016"): "Link usable for ads, 2016 mix",
-    ("whatsapp_only_suggestion_share", "mix_2016"): "Suggestions only from WhatsApp, 2016 mix",
-    ("opted_out_exposed_share", "mix_2016"): "Opted out or left, still exposed, 2016 mix",
-    ("ad_extra_match_share", "mix_2016"): "Extra ad matches from WhatsApp, 2016 mix",
-    ("ad_extra_match_numbers_only_share", "mix_2016"): "Extra ad matches, numbers-only Facebook",
-}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.formatting import fmt_interval, fmt_share
+from analysis.core.labels import PARAMETER_LABELS
 from analysis.core.params import ParameterError
 from analysis.core.progress import iterate
 from analysis.results.headlines import (
@@ -54,15 +55,6 @@ SENSITIVITY_PARAMETERS: dict[str, str] = {
     "facebook_phone_on_file_share": "world",
     "uploads_contacts_to_facebook": "social",
     "address_books": "scenario",
-}
-
-
-PARAMETER_LABELS: dict[str, str] = {
-    "opt_out_uptake_share": "Opt-out uptake",
-    "facebook_whatsapp_overlap": "Facebook-WhatsApp overlap",
-    "facebook_phone_on_file_share": "Facebook accounts with a phone on file",
-    "uploads_contacts_to_facebook": "Facebook users uploading contacts",
-    "address_books": "Address books shared with Facebook",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.core.labels import CONSENT_LABELS
 from analysis.core.reference import load
 from analysis.world.population import CONSENT_STATES
 
@@ -18,17 +19,6 @@ __all__ = [
     "mix_by_country",
     "opt_out_days",
 ]
-
-
-CONSENT_LABELS = {
-    "kept_default": "Kept the default (box ticked)",
-    "unticked_before_agreeing": "Unticked the box before agreeing",
-    "opted_out_in_window": "Opted out later, within 30 days",
-    "new_user_no_choice": "New user: no choice offered",
-    "left_whatsapp": "Left WhatsApp",
-    "never_whatsapp": "Never a WhatsApp user",
-}
-"""Plain-words labels for the consent states, for charts and tables."""
 
 
 def adoption_by_country(people: pd.DataFrame) -> pd.DataFrame:

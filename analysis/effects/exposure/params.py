@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from analysis.core.labels import SENSITIVE_PAIR_LABELS
 from analysis.core.params import Params, param
 from analysis.core.schema import Field, Table, register
 
@@ -40,20 +41,6 @@ SENSITIVE_PAIR_KINDS = (
     "co_sources",
     "co_clients_lawyer",
 )
-
-
-SENSITIVE_PAIR_LABELS = {
-    "patient_clinician": "patient and clinician",
-    "client_sex_worker": "client and sex worker",
-    "source_journalist": "source and journalist",
-    "client_lawyer": "client and lawyer",
-    "ex_partner": "ex-partners",
-    "co_patients": "patients of the same clinician",
-    "co_clients_sex_worker": "clients of the same sex worker",
-    "co_sources": "sources of the same journalist",
-    "co_clients_lawyer": "clients of the same lawyer",
-    "none": "not sensitive",
-}
 
 
 _CO_KIND = {

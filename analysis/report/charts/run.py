@@ -21,8 +21,9 @@ def run_figures(tables: Mapping[str, pd.DataFrame], scenario: Any, comparison: s
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
+    from analysis.core.labels import PURPOSE_CLASS_LABELS, scenario_labels
     from analysis.report.charts.linking import plot_precision_recall
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import colour
 
     scores = tables["mechanism_scores"]
     mine = scores[scores["scenario"] == scenario.name]
@@ -35,8 +36,11 @@ def run_figures(tables: Mapping[str, pd.DataFrame], scenario: Any, comparison: s
     data2 = data2.reindex(index=list(dict.fromkeys(shares["scenario"])))
     fig2, ax = plt.subplots()
     left = np.zeros(len(data2))
-    for i, cls in enumerate(c for c in data2.columns if c != "not_linked"):
-        ax.barh(data2.index, data2[cls], left=left, label=cls.replace("_", " "), color=PALETTE[i])
+    names = {**scenario_labels(), scenario.name: scenario.title}
+    rows = [names.get(k, k) for k in data2.index]
+    for cls in (c for c in data2.columns if c != "not_linked"):
+        label = PURPOSE_CLASS_LABELS.get(cls, cls)
+        ax.barh(rows, data2[cls], left=left, label=label, color=colour("purpose_class", cls))
         left += data2[cls].to_numpy()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)

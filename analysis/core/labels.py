@@ -1,0 +1,348 @@
+"""Plain words for code names: one label map for every chart, table and sentence.
+
+The computing stages name things in code form (``no_opt_out``, ``usable_for_ads_share``,
+``opted_out_in_window``); readers see the words below. Every stage may import this module
+(it sits in ``core``), so a table a computing stage builds and the chart the report draws
+from it use the same words. The old names stay importable where they used to live
+(``analysis.linking.MECHANISM_LABELS``, ``analysis.world.CONSENT_LABELS``, ...).
+
+>>> label("mechanism", "device_id"), label("purpose_class", "ads")
+('Device identifier', 'usable for ads')
+>>> label("scenario", "all_leave")
+'Everyone leaves WhatsApp'
+>>> column_label("whatsapp_caused_edge_count"), column_label("people_count")
+('Contact edges from WhatsApp data', 'People')
+>>> label("scenario", "my_own_scenario")  # unknown codes are shown as they are
+'my_own_scenario'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+
+from analysis.core.paths import SCENARIOS_DIR
+
+__all__ = [
+    "COLUMN_LABELS",
+    "CONSENT_LABELS",
+    "HEADLINES",
+    "LABEL_KINDS",
+    "MECHANISM_LABELS",
+    "METRICS",
+    "PARAMETER_LABELS",
+    "PURPOSE_CLASS_LABELS",
+    "PURPOSE_LABELS",
+    "SENSITIVE_PAIR_LABELS",
+    "TIE_KIND_LABELS",
+    "USE_LABELS",
+    "ZERO_REASONS",
+    "column_label",
+    "label",
+    "labels_for",
+    "scenario_labels",
+]
+
+
+MECHANISM_LABELS: dict[str, str] = {
+    "phone_number": "Phone number",
+    "device_id": "Device identifier",
+    "address_book": "Address-book inference",
+    "fingerprint": "Device fingerprint",
+    "any": "Any mechanism",
+}
+"""Linking mechanisms (``analysis.linking.MECHANISMS``, plus ``any``)."""
+
+
+PURPOSE_CLASS_LABELS: dict[str, str] = {
+    "ads": "usable for ads",
+    "suggestions": "for suggestions, not ads",
+    "infrastructure_only": "only infrastructure, analytics, security",
+    "not_linked": "not linked",
+}
+"""Tiers: the best use a WhatsApp user's link may be put to (``PURPOSE_CLASSES``)."""
+
+
+PURPOSE_LABELS: dict[str, str] = {
+    "infrastructure": "infrastructure",
+    "analytics": "analytics",
+    "security": "security and anti-spam",
+    "suggestions": "friend suggestions",
+    "ads": "ads",
+}
+"""Purposes of the policy table (``analysis.policy.PURPOSES``)."""
+
+
+USE_LABELS: dict[str, str] = {
+    "yes": "yes",
+    "processor": "only on WhatsApp's behalf",
+    "no": "no",
+    "some fields": "some fields",
+}
+"""Cells of the policy table (``analysis.policy.USES``): may Facebook use the data?"""
+
+
+CONSENT_LABELS: dict[str, str] = {
+    "kept_default": "Kept the default (box ticked)",
+    "unticked_before_agreeing": "Unticked the box before agreeing",
+    "opted_out_in_window": "Opted out later, within 30 days",
+    "new_user_no_choice": "New user: no choice offered",
+    "left_whatsapp": "Left WhatsApp",
+    "never_whatsapp": "Never a WhatsApp user",
+}
+"""Plain-words labels for the consent states, for charts and tables."""
+
+
+TIE_KIND_LABELS: dict[str, str] = {
+    "patient_clinician": "patient and clinician",
+    "client_lawyer": "client and lawyer",
+    "source_journalist": "source and journalist",
+    "client_sex_worker": "client and sex worker",
+    "ex_partner": "ex-partners",
+    "family": "family",
+    "work": "colleagues",
+    "friend": "friends",
+}
+"""Kinds of real-world tie (``analysis.world.TIE_KINDS``)."""
+
+
+SENSITIVE_PAIR_LABELS: dict[str, str] = {
+    "patient_clinician": "patient and clinician",
+    "client_sex_worker": "client and sex worker",
+    "source_journalist": "source and journalist",
+    "client_lawyer": "client and lawyer",
+    "ex_partner": "ex-partners",
+    "co_patients": "patients of the same clinician",
+    "co_clients_sex_worker": "clients of the same sex worker",
+    "co_sources": "sources of the same journalist",
+    "co_clients_lawyer": "clients of the same lawyer",
+    "none": "not sensitive",
+}
+"""What a friend suggestion between two people reveals (``analysis.effects.exposure``)."""
+
+
+#: Metric -> (plain-words label, unit: ``share`` 0-1 or ``count`` or ``rate``).
+METRICS: dict[str, tuple[str, str]] = {
+    "linked_share": ("WhatsApp users linked to their Facebook account", "share"),
+    "usable_for_ads_share": ("WhatsApp users with a link usable for ads", "share"),
+    "usable_for_suggestions_share": (
+        "WhatsApp users with a link usable for friend suggestions",
+        "share",
+    ),
+    "whatsapp_only_suggestion_share": (
+        "friend suggestions that exist only because of WhatsApp data",
+        "share",
+    ),
+    "members_with_whatsapp_only_share": (
+        "Facebook members shown a WhatsApp-only suggestion",
+        "share",
+    ),
+    "sensitive_suggestion_count": (
+        "WhatsApp-only suggestions revealing a sensitive tie",
+        "count",
+    ),
+    "sensitive_suggestions_per_1000_members": (
+        "WhatsApp-only suggestions revealing a sensitive tie, per 1,000 Facebook members",
+        "rate",
+    ),
+    "opted_out_exposed_share": (
+        "people who opted out or left still exposed through others' data",
+        "share",
+    ),
+    "opted_out_member_count": ("Facebook members who opted out or left (with ties)", "count"),
+    "ad_match_without_whatsapp_share": (
+        "customer-list entries matched without WhatsApp's numbers",
+        "share",
+    ),
+    "ad_match_share": ("customer-list entries matched with WhatsApp's numbers", "share"),
+    "ad_extra_match_share": ("extra customer-list entries matched thanks to WhatsApp", "share"),
+    "ad_extra_match_numbers_only_share": (
+        "extra customer-list entries matched thanks to WhatsApp, if Facebook matched only on "
+        "the numbers users gave it",
+        "share",
+    ),
+}
+
+
+#: The headlines charted in the sensitivity and convergence checks: (metric, scenario) -> label.
+HEADLINES: dict[tuple[str, str], str] = {
+    ("linked_share", "no_opt_out"): "Linked, no opt-out",
+    ("linked_share", "all_partial_opt_out"): "Linked, everyone opts out (partial)",
+    ("usable_for_ads_share", "mix_2016"): "Link usable for ads, 2016 mix",
+    ("whatsapp_only_suggestion_share", "mix_2016"): "Suggestions only from WhatsApp, 2016 mix",
+    ("opted_out_exposed_share", "mix_2016"): "Opted out or left, still exposed, 2016 mix",
+    ("ad_extra_match_share", "mix_2016"): "Extra ad matches from WhatsApp, 2016 mix",
+    ("ad_extra_match_numbers_only_share", "mix_2016"): "Extra ad matches, numbers-only Facebook",
+}
+
+
+PARAMETER_LABELS: dict[str, str] = {
+    "opt_out_uptake_share": "Opt-out uptake",
+    "facebook_whatsapp_overlap": "Facebook-WhatsApp overlap",
+    "facebook_phone_on_file_share": "Facebook accounts with a phone on file",
+    "uploads_contacts_to_facebook": "Facebook users uploading contacts",
+    "address_books": "Address books shared with Facebook",
+}
+"""The unknown parameters of the sensitivity runs (``analysis.results.robustness``)."""
+
+
+ZERO_REASONS: dict[str, str] = {
+    "before_change": "no WhatsApp data reached Facebook before the change",
+    "all_leave": "nobody is left on WhatsApp",
+}
+"""Why a figure is exactly zero in a scenario, by construction (see ``fmt_estimate``)."""
+
+
+COLUMN_LABELS: dict[str, str] = {
+    "scenario": "Scenario",
+    "scenario_title": "Scenario",
+    "title": "Scenario",
+    "description": "What it means",
+    "mechanism": "Mechanism",
+    "mechanism_label": "Mechanism",
+    "purpose_class": "May be used for",
+    "purpose": "Purpose",
+    "state": "Situation (consent state)",
+    "consent_state": "Consent state",
+    "country_code": "Country",
+    "tie_kind": "Kind of tie",
+    "metric": "Figure",
+    "label": "Figure",
+    "headline": "Headline",
+    "parameter": "Parameter",
+    "parameter_label": "Parameter",
+    "value": "Value",
+    "unit": "Unit",
+    "mean": "Mean",
+    "low": "95% interval, low",
+    "high": "95% interval, high",
+    "seed_count": "Worlds",
+    "people_count": "People",
+    "person_count": "People",
+    "customers_count": "Customers",
+    "tie_count": "Ties",
+    "entry_count": "Address-book entries",
+    "whatsapp_caused_edge_count": "Contact edges from WhatsApp data",
+    "whatsapp_only_count": "Suggestions only from WhatsApp data",
+    "whatsapp_share": "WhatsApp",
+    "facebook_share": "Facebook",
+    "precision": "Precision (links that are right)",
+    "recall": "Recall (true pairs found)",
+    "plausible_range": "Plausible range",
+    "confidence": "Confidence",
+    "source": "Source",
+}
+"""Column headers in plain words; :func:`column_label` writes the rest by rule."""
+
+
+@functools.cache
+def _scenario_titles() -> dict[str, str]:
+    titles = {}
+    for path in sorted(SCENARIOS_DIR.glob("*.toml")):
+        with path.open("rb") as fh:
+            title = tomllib.load(fh).get("title")
+        if isinstance(title, str) and title:
+            titles[path.stem] = title
+    return titles
+
+
+def scenario_labels() -> dict[str, str]:
+    """Scenario name -> title, read from the built-in scenario files (``data/scenarios/``).
+
+    The titles live in the scenario files themselves, so a new built-in scenario brings
+    its own label.
+
+    >>> scenario_labels()["no_opt_out"]
+    'Everyone keeps the default'
+    """
+    return dict(_scenario_titles())
+
+
+LABEL_KINDS: tuple[str, ...] = (
+    "scenario",
+    "mechanism",
+    "purpose_class",
+    "purpose",
+    "use",
+    "consent_state",
+    "tie_kind",
+    "sensitive_pair",
+    "metric",
+    "parameter",
+)
+"""The kinds of code name :func:`label` knows."""
+
+
+def labels_for(kind: str) -> Mapping[str, str]:
+    """Return the label map of one kind of code name (one of :data:`LABEL_KINDS`).
+
+    >>> labels_for("consent_state")["left_whatsapp"]
+    'Left WhatsApp'
+    """
+    maps: dict[str, Mapping[str, str]] = {
+        "mechanism": MECHANISM_LABELS,
+        "purpose_class": PURPOSE_CLASS_LABELS,
+        "purpose": PURPOSE_LABELS,
+        "use": USE_LABELS,
+        "consent_state": CONSENT_LABELS,
+        "tie_kind": TIE_KIND_LABELS,
+        "sensitive_pair": SENSITIVE_PAIR_LABELS,
+        "parameter": PARAMETER_LABELS,
+    }
+    if kind == "scenario":
+        return scenario_labels()
+    if kind == "metric":
+        return {k: v[0] for k, v in METRICS.items()}
+    if kind not in maps:
+        raise ValueError(f"label kind = {kind!r} is not known; allowed: {list(LABEL_KINDS)}")
+    return maps[kind]
+
+
+def label(kind: str, code: str) -> str:
+    """Return plain words for one code name; an unknown code comes back unchanged."""
+    return labels_for(kind).get(code, code)
+
+
+#: Words whose spelling a rule must fix (brands, abbreviations).
+_WORDS = {
+    "whatsapp": "WhatsApp",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "e164": "E.164",
+    "id": "ID",
+    "os": "OS",
+    "auc": "AUC",
+    "mcc": "MCC",
+    "mnc": "MNC",
+    "sha256": "SHA-256",
+}
+
+
+def column_label(name: str) -> str:
+    """Write a column header in plain words: :data:`COLUMN_LABELS`, else a rule on its suffix.
+
+    ``_share`` and ``_pct`` columns become ``... (%)``, ``_count`` columns drop the suffix,
+    ``is_``/``has_`` columns become questions, underscores become spaces.
+
+    >>> column_label("whatsapp_reference_share"), column_label("is_phone_typo")
+    ('WhatsApp reference (%)', 'Phone typo?')
+    >>> column_label("recovered_count"), column_label("scenario")
+    ('Recovered', 'Scenario')
+    """
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    text, suffix = str(name), ""
+    if m := re.fullmatch(r"(.+)_(share|pct)", text):
+        text, suffix = m[1], " (%)"
+    elif m := re.fullmatch(r"(.+)_count", text):
+        text = m[1]
+    elif m := re.fullmatch(r"(is|has)_(.+)", text):
+        text, suffix = m[2], "?"
+    words = [_WORDS.get(w.lower(), w) for w in text.split("_") if w]
+    if not words:
+        return str(name)
+    first = words[0]
+    words[0] = first if first in _WORDS.values() else first[:1].upper() + first[1:]
+    return " ".join(words) + suffix
