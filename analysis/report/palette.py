@@ -33,6 +33,7 @@ __all__ = [
     "PURPOSE_CLASS_COLOURS",
     "PURPOSE_COLOURS",
     "SCENARIO_COLOURS",
+    "SCENARIO_READINGS",
     "SERIES",
     "SERVICE_COLOURS",
     "SKY_BLUE",
@@ -97,7 +98,19 @@ SCENARIO_COLOURS: dict[str, str] = {
     "india_pre_2016_09_25": YELLOW,
     "policy_2021": BLACK,
 }
-"""The nine built-in scenarios (``data/scenarios/``)."""
+"""The core built-in scenarios (``data/scenarios/``), one colour each."""
+
+SCENARIO_READINGS: dict[str, str] = {
+    "all_partial_opt_out_processor": "all_partial_opt_out",
+    "uk_processor_only": "eu_pause",
+    "germany_hamburg_2021": "germany_hamburg",
+    "india_later_data_flows": "india_pre_2016_09_25",
+    "india_cci_2024": "india_pre_2016_09_25",
+}
+"""Scenarios that are another reading, place or later stage of a core scenario take its
+colour: a chart that puts the two side by side tells them apart by label or hatching."""
+
+SCENARIO_COLOURS.update({k: SCENARIO_COLOURS[v] for k, v in SCENARIO_READINGS.items()})
 
 
 MECHANISM_COLOURS: dict[str, str] = {
