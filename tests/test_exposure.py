@@ -373,3 +373,18 @@ def test_clinician_example_and_chart(world, compared):
     plt.close(fig)
     with pytest.raises(KeyError):
         ex.clinician_example(world, results, ("nope",))
+
+
+def test_shadow_tie_auc_on_a_loaded_edge_list():
+    """The same measurement on a world built from an edge list (people attached to nodes)."""
+    import networkx as nx
+
+    from analysis.world import SocialParams, build_social_world_from_edges
+
+    g = nx.powerlaw_cluster_graph(600, 12, 0.3, seed=4)
+    edges = pd.DataFrame(list(g.edges()), columns=["node_a", "node_b"])
+    loaded = build_social_world_from_edges(edges, SocialParams(seed=4))
+    out = ex.shadow_tie_auc(loaded, (0.5, 1.0), (0, 1))
+    assert (out["positive_count"] > 0).all()
+    for m in ex.NEGATIVE_MATCHES:
+        assert out[f"auc_{m}"].between(0, 1).all() and (out[f"negative_count_{m}"] > 0).all()

@@ -151,7 +151,11 @@ def test_exposure_rows_match_the_per_person_table():
     opted = per[per["exposure_group"] == "opted_out"]
     members = opted[opted["has_facebook_account"]]
     assert v["opted_out_member_count"] == len(members) > 0
-    assert v["opted_out_suggested_share"] == pytest.approx((members["suggested_count"] > 0).mean())
+    assert v["opted_out_people_count"] == len(opted)
+    assert v["opted_out_suggested_share"] == pytest.approx((opted["suggested_count"] > 0).mean())
+    assert v["opted_out_suggested_member_share"] == pytest.approx(
+        (members["suggested_count"] > 0).mean()
+    )
     assert v["opted_out_tie_known_share"] == pytest.approx((opted["tie_known_count"] > 0).mean())
 
 

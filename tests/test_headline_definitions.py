@@ -94,19 +94,21 @@ def test_exposure_counts_harm_to_the_person_named(world, result):
 def test_exposure_shares_and_denominators(world, result):
     per = exposure.person_exposure(world, result, MIX)
     s = exposure.exposure_shares(per).set_index(["exposure_group", "exposure"])
-    expect = {
-        ("opted_out", "suggested"): (1, 1.0),  # 2, a Facebook member
+    expect = {  # (people in the group, share exposed)
+        ("opted_out", "suggested"): (1, 1.0),  # 2
         ("opted_out", "tie_known"): (1, 0.0),
         ("opted_out", "number_attached"): (1, 0.0),
         ("left", "suggested"): (1, 1.0),  # 7
         ("left", "tie_known"): (1, 1.0),
         ("left", "number_attached"): (1, 1.0),
-        ("never_whatsapp", "suggested"): (1, 1.0),  # only 3 is on Facebook
+        ("never_whatsapp", "suggested"): (2, 0.5),  # 3, a Facebook member; 8 is not
         ("never_whatsapp", "tie_known"): (2, 0.5),  # 8 yes, 3 no
         ("never_whatsapp", "number_attached"): (2, 0.5),
     }
     for key, (n, share) in expect.items():
         assert s.loc[key, "people_count"] == n and s.loc[key, "exposed_share"] == share, key
+    assert s.loc[("never_whatsapp", "suggested"), "member_count"] == 1  # only 3 is on Facebook
+    assert s.loc[("never_whatsapp", "suggested"), "member_exposed_share"] == 1.0
     dist = exposure.exposure_distribution(per).set_index(
         ["exposure_group", "exposure", "count_bin"]
     )
@@ -284,6 +286,8 @@ def test_headline_metrics_on_the_built_world(world):
     assert v[("left_tie_known_share", "mix_2016")] == 1.0
     assert v[("never_whatsapp_number_attached_share", "mix_2016")] == 0.5
     assert v[("never_whatsapp_people_count", "mix_2016")] == 2
+    assert v[("never_whatsapp_suggested_share", "mix_2016")] == 0.5
+    assert v[("never_whatsapp_suggested_member_share", "mix_2016")] == 1.0
     assert v[("co_client_suggested_share", "mix_2016")] == pytest.approx(2 / 3)
     members = 7
     assert v[("third_party_sensitive_per_1000_members", "mix_2016")] == pytest.approx(

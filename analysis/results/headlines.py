@@ -50,6 +50,7 @@ __all__ = [
     "PARTS",
     "FindingsParams",
     "build_world",
+    "exposure_over_seeds",
     "headline_metrics",
     "headline_over_seeds",
     "summarise",
@@ -79,7 +80,7 @@ class FindingsParams(Params):
         confidence="n/a",
     )
     seed_count: int = param(
-        10,
+        5,
         kind="int",
         low=2,
         high=10_000,
@@ -108,6 +109,45 @@ class FindingsParams(Params):
         unit="seeds",
         description="Seeds per parameter value in the sensitivity runs.",
         source="convention: speed",
+        confidence="n/a",
+    )
+    exposure_n_people: int = param(
+        7_000,
+        kind="int",
+        low=50,
+        high=5_000_000,
+        unit="people",
+        description="People per world in the exposure headline (larger than the other "
+        "headlines' worlds, and built with only the parts exposure needs, so that every "
+        "group's denominator, pooled over the worlds, holds at least 1,000 people).",
+        source="convention: denominators of at least 1,000 people (issue 10)",
+        confidence="n/a",
+    )
+    exposure_seed_count: int = param(
+        3,
+        kind="int",
+        low=1,
+        high=10_000,
+        unit="seeds",
+        description="Worlds behind the exposure headline.",
+        source="convention: speed",
+        confidence="n/a",
+    )
+    exposure_opt_out_uptake_share: float = param(
+        0.25,
+        kind="share",
+        description="Opt-out uptake in the exposure headline's worlds: the top of its "
+        "plausible range (1-25%), so that enough people opted out to count them; fewer of "
+        "everyone's contacts then share by default.",
+        source="WorldParams.opt_out_uptake_share plausible range",
+        confidence="n/a",
+    )
+    exposure_left_share: float = param(
+        0.1,
+        kind="share",
+        description="Share of existing users who left, in the exposure headline's worlds: the "
+        "top of its plausible range (0-10%), for the same reason.",
+        source="WorldParams.whatsapp_left_share plausible range",
         confidence="n/a",
     )
     leave_after_days: int = param(
@@ -411,25 +451,79 @@ def _suggestion_rows(sw: Any, mix: Any, seed: int, parts: Sequence[str], inferre
         ]
     if "exposure" in parts:
         per = exposure.person_exposure(sw, result, mix, seed=seed, inferred=inferred)
-        shares = exposure.exposure_shares(per).set_index(["exposure_group", "exposure"])
-        for g in exposure.EXPOSURE_GROUPS:
-            for e in exposure.EXPOSURES:
-                rows.append((f"{g}_{e}_share", MIX, float(shares.loc[(g, e), "exposed_share"])))
-            for e in ("tie_known",):
-                rows.append(
-                    (
-                        f"{g}_{e}_whatsapp_share",
-                        MIX,
-                        float(shares.loc[(g, e), "whatsapp_exposed_share"]),
-                    )
-                )
-            rows.append(
-                (f"{g}_member_count", MIX, float(shares.loc[(g, "suggested"), "people_count"]))
-            )
-            rows.append(
-                (f"{g}_people_count", MIX, float(shares.loc[(g, "tie_known"), "people_count"]))
-            )
+        rows += _exposure_rows(per)
     return rows
+
+
+def _exposure_rows(per: pd.DataFrame) -> list:
+    """Headline rows of one world's :func:`analysis.effects.exposure.person_exposure`."""
+    from analysis.effects import exposure
+
+    shares = exposure.exposure_shares(per).set_index(["exposure_group", "exposure"])
+    rows = []
+    for g in exposure.EXPOSURE_GROUPS:
+        for e in exposure.EXPOSURES:
+            rows.append((f"{g}_{e}_share", MIX, float(shares.loc[(g, e), "exposed_share"])))
+        sug = shares.loc[(g, "suggested")]
+        rows.append((f"{g}_suggested_member_share", MIX, float(sug["member_exposed_share"])))
+        wa = float(shares.loc[(g, "tie_known"), "whatsapp_exposed_share"])
+        rows.append((f"{g}_tie_known_whatsapp_share", MIX, wa))
+        rows.append((f"{g}_member_count", MIX, float(sug["member_count"])))
+        rows.append((f"{g}_people_count", MIX, float(sug["people_count"])))
+    return rows
+
+
+def exposure_over_seeds(
+    seeds: Iterable[int],
+    world: WorldParams | None = None,
+    social: Any | None = None,
+    *,
+    scenario: Any | None = None,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Exposures (i)-(iii) in one generated world per seed: headline rows and every person.
+
+    Only what exposure needs is built (people, ties, the uploaded address books,
+    suggestions with and without WhatsApp data, the inference of numbers), so larger
+    worlds fit and each group's denominator can hold enough people.
+
+    Parameters
+    ----------
+    seeds : iterable of int
+    world, social
+        Parameters of the generated worlds (``seed`` replaced per world).
+    scenario : analysis.policy.Scenario, optional
+        Default: the built-in ``mix_2016``.
+    progress : bool
+        Show a tqdm bar.
+
+    Returns
+    -------
+    (long, per_person) : (pandas.DataFrame, pandas.DataFrame)
+        ``long`` as :func:`headline_over_seeds` (the exposure metrics); ``per_person`` the
+        :func:`analysis.effects.exposure.person_exposure` rows of every world, with ``seed``.
+    """
+    from analysis import linking
+    from analysis.effects import exposure
+    from analysis.policy.scenarios import builtin_scenarios
+    from analysis.world.params import SocialParams
+
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds: give at least one seed")
+    scenario = scenario or builtin_scenarios()[MIX]
+    longs, people = [], []
+    for s in iterate(seeds, progress, "worlds"):
+        w = (world or WorldParams(n_people=FindingsParams().n_people)).replace(seed=s)
+        sw = build_world(w, (social or SocialParams()).replace(seed=s))
+        _, res = exposure.compare_scenarios(sw, {MIX: scenario}, seed=s)
+        inferred = linking.infer_numbers(sw.people, sw)
+        per = exposure.person_exposure(sw, res[MIX], scenario, seed=s, inferred=inferred)
+        rows = _exposure_rows(per)
+        longs.append(pd.DataFrame(rows, columns=["metric", "scenario", "value"]).assign(seed=s))
+        people.append(per.assign(seed=s))
+    long = pd.concat(longs, ignore_index=True)[["seed", "metric", "scenario", "value"]]
+    return long, pd.concat(people, ignore_index=True)
 
 
 def _ads_rows(sw: Any, mix: Any, seed: int, n_businesses: int | None, inferred) -> list:

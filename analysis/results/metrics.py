@@ -11,7 +11,7 @@ Every metric of :func:`analysis.results.headline_metrics` is declared here once,
 
 >>> METRICS["reached_share"].tier
 '(a)'
->>> METRICS["opted_out_suggested_share"].denominator
+>>> METRICS["opted_out_suggested_member_share"].denominator
 'Facebook members who took the partial opt-out'
 """
 
@@ -134,6 +134,12 @@ def _metrics() -> dict[str, Metric]:
         who = GROUP_LABELS[g]
         out[f"{g}_suggested_share"] = Metric(
             f"people who {who}, suggested to someone else because of WhatsApp data",
+            "share",
+            "(c)",
+            f"people who {who}",
+        )
+        out[f"{g}_suggested_member_share"] = Metric(
+            f"Facebook members who {who}, suggested to someone else because of WhatsApp data",
             "share",
             "(c)",
             f"Facebook members who {who}",

@@ -272,9 +272,9 @@ CONCLUSIONS: tuple[Conclusion, ...] = (
         "opted_out_still_suggested",
         "in the 2016 mix, at least {at_least} of the Facebook members who took the partial "
         "opt-out were still suggested to someone else because of WhatsApp data (tier c): "
-        "most of them",
-        ("opted_out_suggested_share", MIX),
-        at_least=0.5,
+        "one in ten or more, so the opt-out did not keep them out of others' suggestions",
+        ("opted_out_suggested_member_share", MIX),
+        at_least=0.10,
     ),
     Conclusion(
         "co_clients_suggested",

@@ -82,9 +82,10 @@ SENTENCE_NUMBERS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     **{
         f"exposure_{g}": (
-            (f"{g}_member_count", MIX),
-            (f"{g}_suggested_share", MIX),
             (f"{g}_people_count", MIX),
+            (f"{g}_suggested_share", MIX),
+            (f"{g}_member_count", MIX),
+            (f"{g}_suggested_member_share", MIX),
             (f"{g}_tie_known_share", MIX),
             (f"{g}_number_attached_share", MIX),
         )
@@ -138,7 +139,8 @@ def _sentence(key: str, s: pd.DataFrame) -> str:
             f"data about {_iv(s, 'held_reached_share', 'accepted_then_left')} (tier a) and a "
             "join usable for ads for "
             f"{_iv(s, 'held_ads_join_share', 'accepted_then_left')} (tier d), if what it holds "
-            "keeps the uses it was received for (the record does not say it does not)."
+            "keeps the uses it was received for (the record is silent; notebook 04 shows the "
+            "other reading)."
         )
     if key == "window":
         return (
@@ -172,14 +174,16 @@ def _sentence(key: str, s: pd.DataFrame) -> str:
         g = key.removeprefix("exposure_")
         who = GROUP_LABELS[g]
         return (
-            f"Of the Facebook members who {who} ({_count(s, f'{g}_member_count', MIX)}), "
+            f"Of the people who {who} ({_count(s, f'{g}_people_count', MIX)}), "
             f"{_iv(s, f'{g}_suggested_share', MIX)} were suggested to someone else because of "
-            f"WhatsApp data (exposure i, tier c). Of everyone who {who} "
-            f"({_count(s, f'{g}_people_count', MIX)}), "
-            f"{_iv(s, f'{g}_tie_known_share', MIX)} had a tie known to Facebook through someone "
-            f"else's upload (ii) and {_iv(s, f'{g}_number_attached_share', MIX)} had their number "
-            "attached to an account or a shadow profile by other people's data (iii): data "
-            "Facebook holds, whatever they chose themselves."
+            f"WhatsApp data (exposure i, tier c; "
+            f"{_iv(s, f'{g}_suggested_member_share', MIX)} of those with a Facebook account, "
+            f"{_count(s, f'{g}_member_count', MIX)}), "
+            f"{_iv(s, f'{g}_tie_known_share', MIX)} had a tie known to "
+            "Facebook through someone else's upload (ii) and "
+            f"{_iv(s, f'{g}_number_attached_share', MIX)} had their number attached to an "
+            "account or a shadow profile by other people's data (iii): data Facebook holds, "
+            "whatever they chose themselves."
         )
     if key == "ads":
         return (

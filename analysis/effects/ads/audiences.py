@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.effects.ads.customers import generate_customer_lists, hash_customer_keys
 from analysis.effects.ads.matching import FACEBOOK_DATA_ASSUMPTIONS, run_scenarios
 from analysis.effects.ads.params import AdsParams
 
@@ -30,8 +31,8 @@ def unlock_curve(
     params: AdsParams | None = None,
     *,
     seed: int,
-    list_sizes: Sequence[int] = (25, 50, 100, 200, 400, 800),
-    min_sizes: Sequence[int] = (20, 50, 100, 200, 500, 1000),
+    list_sizes: Sequence[int] = (25, 100, 400),
+    min_sizes: Sequence[int] = (20, 100, 500),
     assumptions: Mapping[str, Mapping[str, Any]] | None = None,
     inferred: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -80,7 +81,8 @@ def unlock_curve(
     rows = []
     for size in list_sizes:
         base = params.replace(list_size_median=int(size), list_size_sigma=0.0)
-        lists = None
+        lists = generate_customer_lists(people, base, seed=seed)  # the same for every assumption
+        ckeys = hash_customer_keys(lists.customers, include_emails=True)
         for label, changes in assumptions.items():
             res = run_scenarios(
                 people,
@@ -90,8 +92,8 @@ def unlock_curve(
                 scenarios={scenario.name: scenario},
                 lists=lists,
                 inferred=inferred,
+                customer_keys=ckeys,
             )
-            lists = res.lists  # the same lists under every assumption
             aud = res.audiences
             with_wa = aud["audience_count"].to_numpy()
             without = aud["audience_without_whatsapp_count"].to_numpy()

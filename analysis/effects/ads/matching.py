@@ -278,6 +278,7 @@ def run_scenarios(
     scenarios: dict | None = None,
     lists: CustomerLists | None = None,
     inferred: pd.DataFrame | None = None,
+    customer_keys: pd.DataFrame | None = None,
 ) -> AdsResults:
     """Simulate Custom Audiences under every scenario.
 
@@ -300,6 +301,9 @@ def run_scenarios(
         ``seed`` when omitted.
     inferred : pandas.DataFrame, optional
         :func:`analysis.linking.infer_numbers` on ``social`` (computed when needed).
+    customer_keys : pandas.DataFrame, optional
+        :func:`hash_customer_keys` of ``lists`` with emails, reused (email rows are dropped
+        when ``params.match_emails`` is off).
     """
     from analysis import policy
 
@@ -307,7 +311,12 @@ def run_scenarios(
     scenarios = policy.builtin_scenarios() if scenarios is None else scenarios
     if lists is None:
         lists = generate_customer_lists(people, params, seed=seed)
-    ckeys = hash_customer_keys(lists.customers, include_emails=params.match_emails)
+    if customer_keys is None:
+        ckeys = hash_customer_keys(lists.customers, include_emails=params.match_emails)
+    elif params.match_emails:
+        ckeys = customer_keys
+    else:
+        ckeys = customer_keys[customer_keys["key_kind"] != "email"].reset_index(drop=True)
     any_flow = social is not None and any(policy.address_books_flow(s) for s in scenarios.values())
     shadow = params.shadow_contacts_usable and social is not None
     if inferred is None and (shadow or any_flow):

@@ -7,7 +7,7 @@ data does *to the person named*, per person and scenario:
 (i) ``suggested``: they are suggested to someone else because of WhatsApp data (a
     WhatsApp-only suggestion, :mod:`analysis.effects.exposure.suggestions`, whose
     *suggested* person they are). Count: distinct people shown them. Only Facebook
-    members can be suggested, so the share's denominator is the group's Facebook members.
+    members can be suggested; shares are given over the whole group and over its members.
 (ii) ``tie_known``: a tie of theirs is made known to Facebook through *someone else's*
     upload: another person's address book that Facebook holds (uploaded to Facebook, or
     WhatsApp's copy where the scenario lets it reach Facebook) holds their correct number.
@@ -258,17 +258,13 @@ def _suggested_counts(result: Any, n: int) -> np.ndarray:
     return _distinct_count(u[keep], v[keep], n)
 
 
-def _denominator(frame: pd.DataFrame, exposure: str) -> pd.DataFrame:
-    """Rows that can have the exposure: Facebook members for (i), everyone otherwise."""
-    if exposure == "suggested":
-        return frame[frame["has_facebook_account"].to_numpy(bool)]
-    return frame
-
-
 def exposure_shares(
     per_person: pd.DataFrame, groups: Sequence[str] = EXPOSURE_GROUPS
 ) -> pd.DataFrame:
     """Share of each group with each exposure, with its denominator.
+
+    The denominator is everyone in the group (only Facebook members can be suggested, so
+    for (i) the share over the group's Facebook members is given as well).
 
     Parameters
     ----------
@@ -282,9 +278,10 @@ def exposure_shares(
     -------
     pandas.DataFrame
         One row per (``seed``,) group and exposure: ``exposure_group``, ``exposure``,
-        ``denominator`` (who can have it), ``people_count`` (the denominator's size),
-        ``exposed_count``, ``exposed_share``, ``whatsapp_exposed_share`` (the part that
-        needs WhatsApp data: all of (i)), ``mean_count`` (mean per person).
+        ``people_count`` (the denominator: people in the group), ``exposed_count``,
+        ``exposed_share``, ``whatsapp_exposed_share`` (the part that needs WhatsApp data:
+        all of (i)), ``mean_count`` (mean per person), ``member_count`` and
+        ``member_exposed_share`` (the group's Facebook members).
     """
     keys = ["seed"] if "seed" in per_person.columns else []
     rows = []
@@ -292,22 +289,25 @@ def exposure_shares(
         tag = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
         for g in groups:
             frame = part[part["exposure_group"].astype(str) == g]
+            member = frame["has_facebook_account"].to_numpy(bool)
             for e in EXPOSURES:
-                d = _denominator(frame, e)
-                c = d[f"{e}_count"].to_numpy(np.int64)
-                wa = c if e == "suggested" else d[f"{e}_whatsapp_count"].to_numpy(np.int64)
-                m = len(d)
+                c = frame[f"{e}_count"].to_numpy(np.int64)
+                wa = c if e == "suggested" else frame[f"{e}_whatsapp_count"].to_numpy(np.int64)
+                m = len(frame)
                 rows.append(
                     tag
                     | {
                         "exposure_group": g,
                         "exposure": e,
-                        "denominator": "Facebook members" if e == "suggested" else "everyone",
                         "people_count": m,
                         "exposed_count": int((c > 0).sum()),
                         "exposed_share": float((c > 0).mean()) if m else float("nan"),
                         "whatsapp_exposed_share": float((wa > 0).mean()) if m else float("nan"),
                         "mean_count": float(c.mean()) if m else float("nan"),
+                        "member_count": int(member.sum()),
+                        "member_exposed_share": float((c[member] > 0).mean())
+                        if member.any()
+                        else float("nan"),
                     }
                 )
     return pd.DataFrame(rows)
@@ -317,6 +317,8 @@ def exposure_distribution(
     per_person: pd.DataFrame, groups: Sequence[str] = EXPOSURE_GROUPS
 ) -> pd.DataFrame:
     """Distribution of the per-person counts, per group and exposure (:data:`COUNT_BINS`).
+
+    Over everyone in the group (people without a Facebook account are never suggested).
 
     >>> pp = pd.DataFrame({"exposure_group": ["left"] * 3, "has_facebook_account": True,
     ...                    "suggested_count": [0, 1, 7], "tie_known_count": 0,
@@ -332,7 +334,7 @@ def exposure_distribution(
     for g in groups:
         frame = per_person[per_person["exposure_group"].astype(str) == g]
         for e in EXPOSURES:
-            c = _denominator(frame, e)[f"{e}_count"].to_numpy(np.int64)
+            c = frame[f"{e}_count"].to_numpy(np.int64)
             idx = np.searchsorted(np.array(COUNT_BINS), c, side="right") - 1
             counts = np.bincount(idx, minlength=len(COUNT_BINS)) if c.size else np.zeros(7, int)
             for label, k in zip(labels, counts, strict=True):

@@ -21,6 +21,7 @@ __all__ = [
     "plot_new_suggestions",
     "plot_sensitive_ties",
     "plot_shadow_auc",
+    "plot_unlock_curve",
 ]
 
 
@@ -248,7 +249,7 @@ def plot_exposure_shares(shares: pd.DataFrame):
     ax.set_yticks(y, [GROUP_LABELS[g] for g in groups])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1.18)
-    ax.set_xlabel("Share of the group (i: of its Facebook members)")
+    ax.set_xlabel("Share of everyone in the group (only Facebook members can be suggested)")
     ax.set_title("Exposed through other people's data, whatever they chose", loc="left")
     _legend_below(ax, 1, -0.14)
     return fig, shares.reset_index(drop=True)
@@ -257,17 +258,22 @@ def plot_exposure_shares(shares: pd.DataFrame):
 def plot_exposure_distribution(dist: pd.DataFrame):
     """Per-person counts of each exposure, per group (:func:`exposure_distribution`).
 
-    One panel per exposure; bars are the share of the group's people (i: Facebook members)
+    One panel per exposure; bars are the share of everyone in the group
     with that many other people exposing them. Returns ``(fig, data)``.
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.effects.exposure.harm import EXPOSURE_LABELS, EXPOSURES, GROUP_LABELS
+    from analysis.effects.exposure.harm import EXPOSURES, GROUP_LABELS
     from analysis.report.figures import PALETTE
 
     groups = list(dict.fromkeys(dist["exposure_group"]))
-    fig, axes = plt.subplots(1, len(EXPOSURES), figsize=(11, 3.8), sharey=True)
+    short = {
+        "suggested": "(i) suggested to someone else (WhatsApp data)",
+        "tie_known": "(ii) a tie known via someone else's upload",
+        "number_attached": "(iii) number attached by others' data",
+    }
+    fig, axes = plt.subplots(1, len(EXPOSURES), figsize=(12, 4.0), sharey=True)
     for ax, e in zip(axes, EXPOSURES, strict=True):
         part = dist[dist["exposure"] == e]
         bins = list(dict.fromkeys(part["count_bin"]))
@@ -282,9 +288,9 @@ def plot_exposure_distribution(dist: pd.DataFrame):
                 color=PALETTE[i],
                 label=GROUP_LABELS[g],
             )
-        ax.set_xticks(x, bins, fontsize=7)
+        ax.set_xticks(x, bins, fontsize=7, rotation=45)
         ax.set_xlabel("other people exposing them", fontsize=8)
-        ax.set_title(EXPOSURE_LABELS[e], fontsize=8, loc="left", wrap=True)
+        ax.set_title(short[e], fontsize=9, loc="left")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes[0].set_ylabel("Share of the group")
     axes[0].legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.2), ncols=3)
@@ -372,3 +378,40 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
         by=[pos[b][1] for b in drawn["b"]],
     ).round(4)
     return fig, data
+
+
+def plot_unlock_curve(curve: pd.DataFrame):
+    """Audiences unlocked by WhatsApp's numbers, by list length, one line per minimum size.
+
+    One panel per assumption about Facebook's own data (:func:`analysis.effects.ads.unlock_curve`
+    output). Returns ``(fig, data)``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    labels = list(dict.fromkeys(curve["facebook_data"]))
+    fig, axes = plt.subplots(1, len(labels), figsize=(3.6 * len(labels), 3.8), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, label in zip(axes, labels, strict=True):
+        part = curve[curve["facebook_data"] == label]
+        for i, (m, g) in enumerate(part.groupby("min_audience_size", sort=True)):
+            ax.plot(
+                g["list_size_count"],
+                g["unlocked_share"],
+                marker="o",
+                color=PALETTE[i % len(PALETTE)],
+                label=f"minimum audience {m:,}",
+            )
+        ax.set_xscale("log")
+        ticks = sorted(part["list_size_count"].unique())
+        ax.set_xticks(ticks, [f"{t:,}" for t in ticks], fontsize=7)
+        ax.minorticks_off()
+        ax.set_xlabel("Customers per list", fontsize=8)
+        ax.set_title(label, fontsize=9, loc="left")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    axes[0].set_ylabel("Businesses unlocked by WhatsApp (tier d)")
+    axes[0].legend(frameon=False, fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig, curve.reset_index(drop=True)

@@ -182,7 +182,6 @@ def plot_time_tiers(table: pd.DataFrame, *, title: str):
     the uses it was received for; with only the uses the person's state now allows) and
     for what flows afterwards. Returns ``(fig, data)``.
     """
-    import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
     from analysis.linking.tiers import TIER_LETTERS, TIERS
@@ -195,10 +194,11 @@ def plot_time_tiers(table: pd.DataFrame, *, title: str):
     }
     cases = list(dict.fromkeys(zip(table["cohort"], table["day"], strict=True)))
     names = {"opted_out": "opted out on day {}", "left": "accepted, left on day {}"}
-    fig, axes = plt.subplots(1, len(cases), figsize=(2.4 * len(cases), 3.6), sharey=True)
-    axes = np.atleast_1d(axes)
+    from analysis.report.charts.common import _panel_grid
+
+    fig, axes = _panel_grid(len(cases), ncols=3, size=(3.0, 2.7))
     x = np.arange(len(TIERS))
-    for ax, (cohort, day) in zip(axes, cases, strict=True):
+    for ax, (cohort, day) in zip(axes, cases, strict=False):
         part = table[(table["cohort"] == cohort) & (table["day"] == day)]
         for i, (v, lab) in enumerate(views.items()):
             d = part[part["view"] == v].set_index("tier").reindex(list(TIERS))
@@ -208,8 +208,10 @@ def plot_time_tiers(table: pd.DataFrame, *, title: str):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_ylim(0, 1)
     axes[0].set_ylabel("Share of the cohort")
-    axes[0].legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.12), ncols=3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, frameon=False, fontsize=8, loc="lower center", ncols=3)
     fig.suptitle(title, x=0.01, ha="left")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     return fig, table.reset_index(drop=True)
 
 
