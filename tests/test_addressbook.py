@@ -241,3 +241,21 @@ def test_who_holds_which_books(world):
     uploaders = world.person_attrs["uploads_contacts_to_facebook"]
     assert set(fb["owner_person_id"]) <= set(world.person_attrs.loc[uploaders, "person_id"])
     assert 0 < len(fb) < len(world.address_book)
+
+
+def test_books_of_some_owners_are_exactly_the_full_books():
+    """``owners=`` skips writing other books; the kept books equal the full build's."""
+    from analysis.world import WorldParams, generate_population
+    from analysis.world.addressbook import build_address_book
+
+    people = generate_population(WorldParams(n_people=500, seed=4))
+    world = build_social_world(people, SocialParams(seed=4, median_ties=20))
+    keep = np.zeros(len(people), dtype=bool)
+    keep[::3] = True
+    some = build_address_book(people, world.ties, world.params, owners=keep)
+    full = world.address_book
+    expect = full[keep[full["owner_person_id"].to_numpy()]].reset_index(drop=True)
+    assert len(some) and set(some["owner_person_id"]) <= set(np.flatnonzero(keep))
+    pd.testing.assert_frame_equal(some.reset_index(drop=True), expect)
+    with pytest.raises(ValueError, match="owners must be a bool array of length 500"):
+        build_address_book(people, world.ties, world.params, owners=keep[:10])

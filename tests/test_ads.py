@@ -22,7 +22,6 @@ from analysis.effects.ads import (
     match_customers,
     permitted_match_rows,
     run_scenarios,
-    whatsapp_contact_keys,
 )
 from analysis.effects.hashing import normalise_phones, sha256_one
 from analysis.world import PHONE_STYLES, write_phone
@@ -60,30 +59,13 @@ def tiny_people() -> pd.DataFrame:
     )
 
 
-def tiny_book() -> pd.DataFrame:
-    """Person 0 (uploads to Facebook) holds person 1's and 4's numbers and a business."""
+def tiny_inferred() -> pd.DataFrame:
+    """What the linking module inferred: person 0's upload attaches 1's number to account 1."""
     return pd.DataFrame(
         {
-            "owner_person_id": np.array([0, 0, 0, 2], dtype=np.int64),
-            "entry_label": ["Bo", "Cy", "Pizza", "Al"],
-            "entry_raw": ["07610 000001", "07610 000004", "0800 123", "07610 000000"],
-            "contact_person_id": pd.array([1, 4, None, 0], dtype="Int64"),
-            "contact_kind": pd.Categorical(["person", "person", "business", "person"]),
-            "entry_e164": pd.array(
-                ["+447610000001", "+447610000004", None, "+447610000000"], dtype="string"
-            ),
-            "normalise_reason": pd.Categorical(
-                ["ok", "ok", "not a possible number (wrong length)", "ok"]
-            ),
-        }
-    )
-
-
-def tiny_attrs() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "person_id": np.arange(6),
-            "uploads_contacts_to_facebook": [True, False, False, False, False, False],
+            "facebook_person_id": np.array([1], dtype=np.int64),
+            "inferred_e164": pd.array(["+447610000001"], dtype="string"),
+            "uploader_count": np.array([1], dtype=np.int64),
         }
     )
 
@@ -93,28 +75,21 @@ def key(e164: str) -> str:
 
 
 def test_facebook_keys_follow_the_sources():
-    keys = facebook_match_keys(tiny_people(), tiny_book(), tiny_attrs(), include_emails=False)
+    keys = facebook_match_keys(tiny_people(), tiny_inferred(), include_emails=False)
     got = {
         (h, int(p), str(s))
         for h, p, s in keys[["key_sha256", "person_id", "source"]].itertuples(index=False)
     }
     assert (key("+447610000000"), 0, "profile") in got
     assert (key("+447610000002"), 3, "two_factor") in got  # the stale number, on 3's account
-    assert (key("+447610000001"), 1, "shadow_contacts") in got  # from 0's upload
-    # person 4 has no Facebook account: a shadow number cannot attach to anything
-    assert not any(p == 4 for _, p, _ in got)
-    # person 2 does not upload, so its book gives nothing; the business entry has no person
-    assert not any(s == "shadow_contacts" and p == 0 for _, p, s in got)
+    assert (key("+447610000001"), 1, "shadow_contacts") in got  # inferred from 0's upload
+    # a number attaches to an account only through the account's own number or inference
+    assert {p for _, p, s in got if s == "shadow_contacts"} == {1}
+    assert not any(p == 4 for _, p, _ in got)  # no Facebook account
     # WhatsApp numbers are listed for Facebook users with WhatsApp (0, 1, 2), never 5
     wa = {p for _, p, s in got if s == "whatsapp"}
     assert wa == {0, 1, 2}
     assert not keys.duplicated(["key_sha256", "person_id", "source"]).any()
-
-
-def test_whatsapp_contact_keys_need_a_facebook_contact():
-    keys = whatsapp_contact_keys(tiny_people(), tiny_book())
-    assert set(keys["person_id"]) == {0, 1}  # 4 has no Facebook account
-    assert set(keys["source"].astype(str)) == {"whatsapp_contacts"}
 
 
 def tiny_lists() -> CustomerLists:
@@ -144,7 +119,7 @@ def test_tiny_match_per_scenario():
     people, lists = tiny_people(), tiny_lists()
     ckeys = hash_customer_keys(lists.customers, include_emails=False)
     assert ckeys.loc[ckeys["customer_id"] == 4, "reason"].item() == "not a number"
-    fkeys = facebook_match_keys(people, tiny_book(), tiny_attrs(), include_emails=False)
+    fkeys = facebook_match_keys(people, tiny_inferred(), include_emails=False)
     matches = match_customers(ckeys, fkeys)
     args = dict(
         people=people,
@@ -254,29 +229,37 @@ def test_params_round_trip_and_no_country():
 # --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def world(small_people, lists):
+    from analysis.effects.ads.keys import _finish_keys, _inferred_keys
+
     rng = np.random.default_rng(0)
-    n = len(small_people)
-    owners = rng.integers(0, n, 6000)
-    contacts = rng.integers(0, n, 6000)
-    book = pd.DataFrame(
+    fb = (
+        small_people["is_facebook_user"].to_numpy()
+        & ~small_people["is_facebook_phone_on_file"].to_numpy()
+    )
+    accounts = rng.permutation(np.flatnonzero(fb))[:1200]
+    # mostly the account's own number; some inferences are wrong (someone else's number)
+    owner = np.where(
+        rng.random(accounts.size) < 0.9, accounts, rng.integers(0, len(small_people), accounts.size)
+    )
+    phones = small_people["phone_e164"].to_numpy(dtype=object)
+    inferred = pd.DataFrame(
         {
-            "owner_person_id": owners.astype(np.int64),
-            "contact_person_id": pd.array(contacts, dtype="Int64"),
-            "entry_e164": pd.array(
-                small_people["phone_e164"].to_numpy(dtype=object)[contacts], dtype="string"
-            ),
+            "facebook_person_id": accounts[:900].astype(np.int64),
+            "inferred_e164": pd.array(phones[owner[:900]], dtype="string"),
         }
     )
-    attrs = pd.DataFrame(
+    extra = pd.DataFrame(
         {
-            "person_id": np.arange(n),
-            "uploads_contacts_to_facebook": small_people["is_facebook_user"].to_numpy()
-            & (rng.random(n) < 0.3),
+            "facebook_person_id": accounts[900:].astype(np.int64),
+            "inferred_e164": pd.array(phones[owner[900:]], dtype="string"),
         }
     )
     ckeys = hash_customer_keys(lists.customers)
     fkeys = pd.concat(
-        [facebook_match_keys(small_people, book, attrs), whatsapp_contact_keys(small_people, book)],
+        [
+            facebook_match_keys(small_people, inferred),
+            _finish_keys(_inferred_keys(extra, "whatsapp_contacts")),
+        ],
         ignore_index=True,
     )
     return ckeys, fkeys, match_customers(ckeys, fkeys)
@@ -304,13 +287,15 @@ def test_no_whatsapp_match_when_ads_purpose_is_off(small_people, lists, world):
     m = result.matches
     wa = m[m["source"].astype(str) == "whatsapp"]
     assert len(wa) > 0 and permitted[wa["person_id"]].all()
+    # whatsapp_contacts keys are made from permitted owners only (whatsapp_contact_keys), so
+    # with the switch on they all count
     wc = m[m["source"].astype(str) == "whatsapp_contacts"]
-    assert len(wc) > 0 and permitted[wc["owner_person_id"]].all()
+    assert len(wc) > 0
     # without the address-book switch, no WhatsApp address book is used
     off = _evaluate(small_people, lists, world, permitted, flow=False).matches
     assert not (off["source"].astype(str) == "whatsapp_contacts").any()
     # nobody off: identical to Facebook's own data
-    none = _evaluate(small_people, lists, world, np.zeros(len(small_people), bool), flow=True)
+    none = _evaluate(small_people, lists, world, np.zeros(len(small_people), bool), flow=False)
     rates = none.match_rates
     assert (rates["matched_count"] == rates["matched_without_whatsapp_count"]).all()
     assert (rates["extra_reach_count"] == 0).all()
@@ -339,22 +324,19 @@ def test_more_data_never_lowers_the_match(small_people, lists, world, seed, a, b
     ).all()
 
 
-def test_permitted_match_rows_checks_the_owner_for_contacts():
+def test_permitted_match_rows_keep_whatsapp_contacts_only_with_the_switch():
+    """``whatsapp_contacts`` keys come only from owners who permit ads: the switch decides."""
     m = pd.DataFrame(
         {
-            "person_id": [1, 1],
-            "owner_person_id": [1, 0],
-            "source": ["whatsapp", "whatsapp_contacts"],
+            "person_id": [1, 1, 0],
+            "owner_person_id": [1, 1, 0],
+            "source": ["whatsapp", "whatsapp_contacts", "profile"],
         }
     )
-    assert permitted_match_rows(m, np.array([True, True]), address_books_flow=True).tolist() == [
-        True,
-        True,
-    ]
-    assert permitted_match_rows(m, np.array([False, True]), address_books_flow=True).tolist() == [
-        True,
-        False,
-    ]
+    on = permitted_match_rows(m, np.array([True, False]), address_books_flow=True)
+    assert on.tolist() == [False, True, True]
+    off = permitted_match_rows(m, np.array([True, True]), address_books_flow=False)
+    assert off.tolist() == [True, False, True]
 
 
 def test_evaluate_rejects_bad_input(small_people, lists, world):

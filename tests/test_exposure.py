@@ -176,16 +176,21 @@ def test_sensitive_pair_kinds_on_a_hand_built_world():
 
 def test_collective_exposure_curve(world, scenarios):
     uptakes = {f"u{u}": scenarios["mix_2016_books"].with_uptake(u) for u in (0.1, 0.6)}
-    pp = ex.collective_exposure(world, uptakes)
+    pp = ex.collective_exposure(world, uptakes, groups=("opted_out", "left"))
     assert set(pp.consent_state.astype(str)) <= set(ex.OPTED_OUT_STATES)
     assert pp.default_tie_share.between(0, 1).all()
-    assert (pp.is_exposed == (pp.is_tie_exposed | pp.is_suggested)).all()
     assert len(pp[pp.scenario == "u0.6"]) > len(pp[pp.scenario == "u0.1"])
+    # only Facebook members can be suggested
+    assert (pp.loc[~pp.has_facebook_account, "suggested_count"] == 0).all()
     curve = ex.exposure_curve(pp, bins=4)
     assert curve.person_count.sum() == len(pp)
-    assert curve.exposed_share.between(0, 1).all()
+    assert curve.member_count.sum() == int(pp.has_facebook_account.sum())
+    for c in ("suggested_share", "tie_known_share", "number_attached_share"):
+        assert curve[c].dropna().between(0, 1).all()
     before = ex.collective_exposure(world, {"before": scenarios["before_change"]})
-    assert not before.is_exposed.any()
+    assert (before.suggested_count == 0).all()  # no WhatsApp data, no WhatsApp-only suggestion
+    # (ii) and (iii) come from Facebook's own uploads: the same before the change
+    assert before.tie_known_count.sum() > 0
 
 
 def test_exposure_curve_bins_by_hand():
@@ -193,29 +198,50 @@ def test_exposure_curve_bins_by_hand():
         {
             "person_id": np.arange(6),
             "default_tie_share": [0.0, 0.1, 0.5, 0.55, 0.99, 1.0],
-            "is_exposed": [False, False, True, False, True, True],
-            "is_tie_exposed": [False] * 6,
-            "is_suggested": [False, False, True, False, True, True],
+            "has_facebook_account": [True, True, True, False, True, True],
+            "suggested_count": [0, 0, 2, 0, 1, 3],
+            "tie_known_count": [0, 1, 0, 0, 0, 1],
+            "number_attached_count": [0, 0, 0, 0, 0, 0],
         }
     )
     c = ex.exposure_curve(pp, bins=2)
-    assert c.person_count.tolist() == [2, 4]
-    assert c.exposed_share.tolist() == [0.0, 0.75]
+    assert c.person_count.tolist() == [2, 4] and c.member_count.tolist() == [2, 3]
+    # the second bin's suggested share is over its three Facebook members: all suggested
+    assert c.suggested_share.tolist() == [0.0, 1.0]
+    assert c.tie_known_share.tolist() == [0.5, 0.25]
     with pytest.raises(ValueError, match="bins"):
         ex.exposure_curve(pp, bins=0)
 
 
-def test_shadow_tie_auc_rises_with_disclosure_and_is_deterministic(world):
+def test_shadow_tie_auc_with_matched_negatives_is_deterministic(world):
     a = ex.shadow_tie_auc(world, [0.05, 1.0], [0, 1])
-    assert a.auc.between(0, 1).all() and a.auc_shared_contacts.between(0, 1).all()
+    for m in ex.NEGATIVE_MATCHES:
+        assert a[f"auc_{m}"].between(0, 1).all()
+        assert (a[f"negative_count_{m}"] > 0).all()
     by = a.groupby("disclosure_share")
-    assert by.auc_shared_contacts.mean()[1.0] > by.auc_shared_contacts.mean()[0.05]
+    assert by.auc_same_country.mean()[1.0] > by.auc_same_country.mean()[0.05]
     assert by.shadow_profile_count.mean()[1.0] > by.shadow_profile_count.mean()[0.05]
     pd.testing.assert_frame_equal(a, ex.shadow_tie_auc(world, [0.05, 1.0], [0, 1]))
     with pytest.raises(ValueError, match="disclosure share"):
         ex.shadow_tie_auc(world, [0.0], [0])
     iv = ex.shadow_auc_table(a)
-    assert (iv["low"] <= iv["mean"]).all() and (iv["mean"] <= iv["high"]).all()
+    assert (iv["low_same_city"] <= iv["mean_same_city"]).all()
+
+
+def test_shadow_negatives_share_the_place_of_their_positive():
+    """Every negative (u, w) is a non-tied shadow profile w in u's country (city)."""
+    import scipy.sparse as sp
+
+    from analysis.core.seeds import stream
+    from analysis.effects.exposure.shadow import _matched_negatives
+
+    ids = np.arange(10)
+    place = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2, 2])
+    ties = sp.csr_matrix((np.ones(2), ([0, 1], [1, 0])), shape=(10, 10))
+    pu = np.array([0, 4, 7, 0])
+    a, b = _matched_negatives(stream(1, "t"), pu, ids, place, ties, 2.0)
+    assert len(a) == 8 and (place[a] == place[b]).all() and (a != b).all()
+    assert not (np.asarray(ties[a, b]).ravel() > 0).any()
 
 
 def test_determinism_and_params(world, scenarios):
@@ -260,7 +286,7 @@ def test_plot_new_suggestions_labels_scenarios_with_titles(compared, scenarios):
         "scenario",
         "scenario_title",
         "whatsapp_only_share",
-        "members_with_whatsapp_only_share",
+        "members_suggested_share",
     ]
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == data["scenario_title"].tolist()
@@ -280,7 +306,7 @@ def test_sensitive_table_and_chart(compared, scenarios):
     assert wide.to_numpy().sum() == sens[sens.scenario.isin(keep)]["suggestion_count"].sum()
     fig, data = report.plot_sensitive_ties(sens, scenarios, keep)
     assert isinstance(fig, plt.Figure) and not data.empty
-    assert {"scenario", "scenario_title", "label", "suggestion_count"} <= set(data.columns)
+    assert {"scenario", "scenario_title", "scope", "label", "suggestion_count"} <= set(data.columns)
     assert set(data["scenario"]) == set(keep)
     plt.close(fig)
     with pytest.raises(KeyError):
@@ -301,10 +327,10 @@ def test_exposure_curves_and_chart(world, scenarios):
     plt = _agg()
     curve = ex.exposure_curves(world, scenarios, ["mix_2016"], (0.5,))
     assert not curve.empty and set(curve["setting"]) == {"mix_2016"}
-    assert curve["exposed_share"].between(0, 1).all()
+    assert curve["suggested_share"].dropna().between(0, 1).all()
     fig, data = report.plot_exposure_curve(curve, scenarios)
     assert isinstance(fig, plt.Figure) and len(data) == len(curve)
-    assert {"bin_mid", "exposed_share", "setting", "setting_title"} <= set(data.columns)
+    assert {"bin_mid", "suggested_share", "setting", "setting_title"} <= set(data.columns)
     assert (data["setting_title"] == scenarios["mix_2016"].title).all()
     plt.close(fig)
 
@@ -314,11 +340,14 @@ def test_shadow_auc_table_and_chart(world):
     shadow = ex.shadow_tie_auc(world, (0.2, 1.0), (0, 1))
     table = ex.shadow_auc_table(shadow)
     assert table["disclosure_share"].tolist() == [0.2, 1.0]
-    for col in ("mean", "low", "high", "mean_shared_contacts", "low_shared_contacts"):
+    for col in ("mean_same_country", "low_same_city", "high_same_city"):
         assert col in table.columns
-    assert (table["low"] <= table["mean"]).all() and (table["mean"] <= table["high"]).all()
+    assert (table["low_same_country"] <= table["mean_same_country"]).all()
     fig, data = report.plot_shadow_auc(table)
     assert isinstance(fig, plt.Figure) and len(data) == 2
+    # no reference line from a different set-up: the two curves and "guessing" (0.5) only
+    flat = [ln for ln in fig.axes[0].lines if len(set(np.asarray(ln.get_ydata()))) == 1]
+    assert [float(ln.get_ydata()[0]) for ln in flat] == [0.5] and len(fig.axes[0].lines) == 3
     plt.close(fig)
 
 
@@ -344,3 +373,18 @@ def test_clinician_example_and_chart(world, compared):
     plt.close(fig)
     with pytest.raises(KeyError):
         ex.clinician_example(world, results, ("nope",))
+
+
+def test_shadow_tie_auc_on_a_loaded_edge_list():
+    """The same measurement on a world built from an edge list (people attached to nodes)."""
+    import networkx as nx
+
+    from analysis.world import SocialParams, build_social_world_from_edges
+
+    g = nx.powerlaw_cluster_graph(600, 12, 0.3, seed=4)
+    edges = pd.DataFrame(list(g.edges()), columns=["node_a", "node_b"])
+    loaded = build_social_world_from_edges(edges, SocialParams(seed=4))
+    out = ex.shadow_tie_auc(loaded, (0.5, 1.0), (0, 1))
+    assert (out["positive_count"] > 0).all()
+    for m in ex.NEGATIVE_MATCHES:
+        assert out[f"auc_{m}"].between(0, 1).all() and (out[f"negative_count_{m}"] > 0).all()

@@ -165,20 +165,25 @@ def test_tiny_world_table_and_purposes():
     t = link_table(people, SCEN["mix_2016"], social).set_index("person_id")
     assert list(t.reset_index().columns) == LINKS.columns
     assert sorted(t.index) == [0, 1, 4, 5, 6]
+    # 4 opted out: joined by device id for Facebook's own use only; 5's data reached Facebook
+    # but joins no account of theirs (a stale number links them to 2); 6 left before sharing
     assert t["purpose_class"].astype(str).to_dict() == {
         0: "ads",
         1: "ads",
-        4: "infrastructure_only",
-        5: "not_linked",
-        6: "not_linked",
+        4: "own_use_only",
+        5: "reached_only",
+        6: "not_reached",
     }
+    assert t["is_reached"].to_dict() == {0: True, 1: True, 4: True, 5: True, 6: False}
+    assert t["is_joined_for_own_use"].to_dict() == {0: True, 1: True, 4: True, 5: False, 6: False}
     assert t.loc[5, "is_mislinked_phone_number"] and not t.loc[5, "is_linked_any"]
     assert t.loc[4, "is_usable_for_security"] and not t.loc[4, "is_usable_for_ads"]
     shares = mechanism_purpose_shares(t.reset_index()).set_index(["mechanism", "purpose_class"])[
         "share"
     ]
     assert shares.loc[("any", "ads")] == pytest.approx(2 / 5)
-    assert shares.loc[("device_id", "infrastructure_only")] == pytest.approx(1 / 5)
+    assert shares.loc[("device_id", "own_use_only")] == pytest.approx(1 / 5)
+    assert shares.loc[("any", "reached_only")] == pytest.approx(1 / 5)
     assert shares.groupby(level=0).sum().round(12).eq(1).all()
     # without the social world, mechanism 3 links nobody
     t2 = link_table(people, SCEN["mix_2016"], None)
@@ -203,7 +208,7 @@ def test_nothing_linked_before_the_change(world):
     people, social = world
     t = link_table(people, SCEN["before_change"], social)
     assert not t.filter(like="linked").to_numpy().any()
-    assert (t["purpose_class"] == "not_linked").all()
+    assert (t["purpose_class"] == "not_reached").all()
 
 
 def test_leavers_own_data_links_nothing(world):
@@ -243,10 +248,14 @@ def test_window_curve_and_countries(world):
     assert list(curve["day"]) == list(range(31))
     assert (np.diff(curve["usable_for_ads_share"]) <= 1e-12).all()
     assert curve["usable_for_ads_share"].iloc[0] > curve["usable_for_ads_share"].iloc[-1]
-    assert np.allclose(curve["linked_share"], curve["linked_share"].iloc[0])
+    assert np.allclose(curve["own_join_share"], curve["own_join_share"].iloc[0])
+    # what was received stays held: the held share never falls and starts where "now" starts
+    held = curve["held_usable_for_ads_share"].to_numpy()
+    assert (np.diff(held) >= -1e-12).all() and held[0] == curve["usable_for_ads_share"].iloc[0]
+    assert (held >= curve["usable_for_ads_share"].to_numpy() - 1e-12).all()
     t = link_table(people, SCEN["germany_hamburg"], social)
     c = country_shares(t).set_index("country_code")
-    assert c.loc["DE", "linked_share"] == 0 and c["linked_share"].max() > 0
+    assert c.loc["DE", "reached_share"] == 0 and c["reached_share"].max() > 0
 
 
 def test_run_seeds_and_summary():
@@ -260,7 +269,7 @@ def test_run_seeds_and_summary():
     assert ((summ["low"] <= summ["mean"] + 1e-12) & (summ["mean"] <= summ["high"] + 1e-12)).all()
     assert (summ["seed_count"] == 3).all()
     ads = summ.set_index(["scenario", "mechanism", "purpose_class"])["mean"]
-    assert ads[("all_leave", "any", "not_linked")] == 1.0
+    assert ads[("all_leave", "any", "not_reached")] == 1.0
     assert ads[("all_partial_opt_out", "any", "ads")] < ads[("no_opt_out", "any", "ads")]
     assert len(res["curve"]) == 3 * 31
 

@@ -17,6 +17,7 @@ from analysis.effects.link_prediction import (
     split_edges,
 )
 from analysis.effects.suggest import (
+    RANK_DECIMALS,
     SuggestParams,
     edges_to_adjacency,
     pair_scores,
@@ -65,9 +66,9 @@ def test_top_k_is_the_sorted_prefix_with_deterministic_ties(method, k):
     full = top_k_suggestions(g, k=None, method=method)
     top = top_k_suggestions(g, k=k, method=method, block_paths=1_000)  # many small blocks
     expect = (
-        full.sort_values(
-            ["person_id", "score", "suggested_person_id"], ascending=[True, False, True]
-        )
+        full.assign(key=full["score"].round(RANK_DECIMALS))
+        .sort_values(["person_id", "key", "suggested_person_id"], ascending=[True, False, True])
+        .drop(columns="key")
         .groupby("person_id")
         .head(k)
         .reset_index(drop=True)
@@ -91,6 +92,53 @@ def test_ties_broken_by_lower_node_id():
     assert top[top.person_id == 5].suggested_person_id.tolist() == [1, 2, 3]
     assert top[top.person_id == 1].suggested_person_id.tolist() == [2, 3, 4]
     assert 0 not in set(top.person_id)  # the hub is friends with everyone
+
+
+def _equal_sums_graph() -> sp.csr_matrix:
+    """Two rows whose best two candidates have mathematically equal Adamic-Adar scores.
+
+    Node 0 reaches 7 through friends 4, 5, 6 (degrees 4, 3, 2) and 8 through friends 1, 2, 3
+    (degrees 2, 3, 4): both scores are 1/log 2 + 1/log 3 + 1/log 4, summed in opposite
+    orders (9-11 only give the friends their degrees). Node 12 reaches 16 through one
+    friend of degree 2 and 17 through two of degree 4: 1/log 2 = 2/log 4 (18-21 are
+    fillers).
+    """
+    edges = [(0, w) for w in range(1, 7)] + [(4, 7), (5, 7), (6, 7), (1, 8), (2, 8), (3, 8)]
+    edges += [(2, 9), (3, 9), (3, 10), (4, 10), (4, 11), (5, 11)]
+    edges += [(12, 13), (12, 14), (12, 15), (15, 16), (13, 17), (14, 17)]
+    edges += [(13, 18), (13, 19), (14, 20), (14, 21)]
+    a, b = np.array(edges).T
+    return edges_to_adjacency(a, b, 22)
+
+
+@pytest.mark.parametrize("k", [1, 2, 10])
+def test_mathematically_equal_scores_tie_and_go_to_the_lower_id(k):
+    g = _equal_sums_graph()
+    G = nx.from_scipy_sparse_array(g)
+    full = top_k_suggestions(g, k=None)
+    pairs = list(zip(full.person_id.tolist(), full.suggested_person_id.tolist(), strict=True))
+    aa = np.array([s for _, _, s in nx.adamic_adar_index(G, pairs)])
+    np.testing.assert_allclose(full.adamic_adar_score.to_numpy(), aa, rtol=1e-12, atol=1e-12)
+    got = full.set_index(["person_id", "suggested_person_id"])["adamic_adar_score"]
+    # the two sums differ in their last bits, so ranking the raw floats would order them
+    # by summation order; the documented rule ties them and puts the lower id first
+    assert got[(0, 7)] != got[(0, 8)] and got[(0, 7)] == pytest.approx(got[(0, 8)], abs=1e-14)
+    assert got[(12, 16)] == pytest.approx(got[(12, 17)], abs=1e-14)
+    # the reference: NetworkX scores, rounded to RANK_DECIMALS, ties to the lower id
+    ref = pd.DataFrame(pairs, columns=["person_id", "suggested_person_id"]).assign(
+        key=np.round(aa, RANK_DECIMALS)
+    )
+    ref = (
+        ref.sort_values(["person_id", "key", "suggested_person_id"], ascending=[True, False, True])
+        .groupby("person_id")
+        .head(k)
+    )
+    top = top_k_suggestions(g, k=k)
+    assert list(zip(top.person_id, top.suggested_person_id, strict=True)) == list(
+        zip(ref.person_id, ref.suggested_person_id, strict=True)
+    )
+    first = top.groupby("person_id")["suggested_person_id"].first()
+    assert first[0] == 7 and first[12] == 16  # the lower id wins each tie
 
 
 def test_never_self_or_existing_friend():

@@ -53,13 +53,15 @@ def test_old_names_still_import_from_their_stage_and_are_the_same_maps():
     assert linking.PURPOSE_CLASS_LABELS is labels.PURPOSE_CLASS_LABELS
     assert world.CONSENT_LABELS is labels.CONSENT_LABELS
     assert exposure.SENSITIVE_PAIR_LABELS is labels.SENSITIVE_PAIR_LABELS
-    assert results.METRICS is labels.METRICS and results.HEADLINES is labels.HEADLINES
     assert results.PARAMETER_LABELS is labels.PARAMETER_LABELS
 
 
-def test_metric_units_are_known_and_labels_unique():
-    assert {unit for _, unit in labels.METRICS.values()} <= {"share", "count", "rate"}
-    words = [w for w, _ in labels.METRICS.values()]
+def test_metric_labels_come_from_the_metric_definitions_and_are_unique():
+    from analysis import results
+
+    assert {m.unit for m in results.METRICS.values()} <= {"share", "count", "rate"}
+    assert labels.labels_for("metric") == {k: m.label for k, m in results.METRICS.items()}
+    words = [m.label for m in results.METRICS.values()]
     assert len(words) == len(set(words))
 
 
@@ -130,7 +132,7 @@ def test_plain_table_has_no_index_and_plain_words():
         {
             "scenario": ["no_opt_out", "all_partial_opt_out", "all_leave"],
             "mechanism": ["phone_number", "any", "any"],
-            "purpose_class": ["ads", "infrastructure_only", "not_linked"],
+            "purpose_class": ["ads", "own_use_only", "not_reached"],
             "mean": [0.738, 0.044, 0.0],
             "low": [0.731, 0.039, 0.0],
             "high": [0.748, 0.049, 0.0],
@@ -142,7 +144,7 @@ def test_plain_table_has_no_index_and_plain_words():
     assert list(table.frame.columns) == [
         "Scenario",
         "Mechanism",
-        "May be used for",
+        "Highest tier reached",
         "Share (95% interval)",
         "People",
         "Default?",
@@ -172,7 +174,7 @@ def test_plain_table_keeps_a_meaningful_index_as_a_column():
 def test_plain_table_estimates_take_their_unit_from_the_metric():
     frame = pd.DataFrame(
         {
-            "metric": ["linked_share", "sensitive_suggestions_per_1000_members"],
+            "metric": ["ads_join_share", "third_party_sensitive_per_1000_members"],
             "scenario": ["mix_2016", "mix_2016"],
             "mean": [0.73, 29.7],
             "low": [0.72, 22.7],

@@ -7,7 +7,7 @@ from it use the same words. The old names stay importable where they used to liv
 (``analysis.linking.MECHANISM_LABELS``, ``analysis.world.CONSENT_LABELS``, ...).
 
 >>> label("mechanism", "device_id"), label("purpose_class", "ads")
-('Device identifier', 'usable for ads')
+('Device identifier', '(d) join usable for ads')
 >>> label("scenario", "all_leave")
 'Everyone leaves WhatsApp'
 >>> column_label("whatsapp_caused_edge_count"), column_label("people_count")
@@ -28,20 +28,21 @@ from analysis.core.paths import SCENARIOS_DIR
 __all__ = [
     "COLUMN_LABELS",
     "CONSENT_LABELS",
-    "HEADLINES",
     "LABEL_KINDS",
     "MECHANISM_LABELS",
-    "METRICS",
+    "METRIC_LABELS",
     "PARAMETER_LABELS",
     "PURPOSE_CLASS_LABELS",
     "PURPOSE_LABELS",
     "SENSITIVE_PAIR_LABELS",
+    "SENSITIVE_SCOPE_LABELS",
     "TIE_KIND_LABELS",
     "USE_LABELS",
     "ZERO_REASONS",
     "column_label",
     "label",
     "labels_for",
+    "register_labels",
     "scenario_labels",
 ]
 
@@ -57,12 +58,13 @@ MECHANISM_LABELS: dict[str, str] = {
 
 
 PURPOSE_CLASS_LABELS: dict[str, str] = {
-    "ads": "usable for ads",
-    "suggestions": "for suggestions, not ads",
-    "infrastructure_only": "only infrastructure, analytics, security",
-    "not_linked": "not linked",
+    "ads": "(d) join usable for ads",
+    "suggestions": "(c) join usable for suggestions, not ads",
+    "own_use_only": "(b) join for Facebook's own use, not suggestions or ads",
+    "reached_only": "(a) data reached Facebook, no join of its own",
+    "not_reached": "nothing reached Facebook",
 }
-"""Tiers: the best use a WhatsApp user's link may be put to (``PURPOSE_CLASSES``)."""
+"""Tiers: the highest a WhatsApp user reaches (``analysis.linking.PURPOSE_CLASSES``)."""
 
 
 PURPOSE_LABELS: dict[str, str] = {
@@ -123,59 +125,17 @@ SENSITIVE_PAIR_LABELS: dict[str, str] = {
 """What a friend suggestion between two people reveals (``analysis.effects.exposure``)."""
 
 
-#: Metric -> (plain-words label, unit: ``share`` 0-1 or ``count`` or ``rate``).
-METRICS: dict[str, tuple[str, str]] = {
-    "linked_share": ("WhatsApp users linked to their Facebook account", "share"),
-    "usable_for_ads_share": ("WhatsApp users with a link usable for ads", "share"),
-    "usable_for_suggestions_share": (
-        "WhatsApp users with a link usable for friend suggestions",
-        "share",
-    ),
-    "whatsapp_only_suggestion_share": (
-        "friend suggestions that exist only because of WhatsApp data",
-        "share",
-    ),
-    "members_with_whatsapp_only_share": (
-        "Facebook members shown a WhatsApp-only suggestion",
-        "share",
-    ),
-    "sensitive_suggestion_count": (
-        "WhatsApp-only suggestions revealing a sensitive tie",
-        "count",
-    ),
-    "sensitive_suggestions_per_1000_members": (
-        "WhatsApp-only suggestions revealing a sensitive tie, per 1,000 Facebook members",
-        "rate",
-    ),
-    "opted_out_exposed_share": (
-        "people who opted out or left still exposed through others' data",
-        "share",
-    ),
-    "opted_out_member_count": ("Facebook members who opted out or left (with ties)", "count"),
-    "ad_match_without_whatsapp_share": (
-        "customer-list entries matched without WhatsApp's numbers",
-        "share",
-    ),
-    "ad_match_share": ("customer-list entries matched with WhatsApp's numbers", "share"),
-    "ad_extra_match_share": ("extra customer-list entries matched thanks to WhatsApp", "share"),
-    "ad_extra_match_numbers_only_share": (
-        "extra customer-list entries matched thanks to WhatsApp, if Facebook matched only on "
-        "the numbers users gave it",
-        "share",
-    ),
+SENSITIVE_SCOPE_LABELS: dict[str, str] = {
+    "third_party": "two people who share a sensitive third party",
+    "own_tie": "a person's own private tie",
 }
+"""Whom a sensitive suggestion reveals something to (``analysis.effects.SENSITIVE_SCOPES``)."""
 
 
-#: The headlines charted in the sensitivity and convergence checks: (metric, scenario) -> label.
-HEADLINES: dict[tuple[str, str], str] = {
-    ("linked_share", "no_opt_out"): "Linked, no opt-out",
-    ("linked_share", "all_partial_opt_out"): "Linked, everyone opts out (partial)",
-    ("usable_for_ads_share", "mix_2016"): "Link usable for ads, 2016 mix",
-    ("whatsapp_only_suggestion_share", "mix_2016"): "Suggestions only from WhatsApp, 2016 mix",
-    ("opted_out_exposed_share", "mix_2016"): "Opted out or left, still exposed, 2016 mix",
-    ("ad_extra_match_share", "mix_2016"): "Extra ad matches from WhatsApp, 2016 mix",
-    ("ad_extra_match_numbers_only_share", "mix_2016"): "Extra ad matches, numbers-only Facebook",
-}
+METRIC_LABELS: dict[str, str] = {}
+"""Headline metric -> what it counts, in plain words. Filled by the stage that defines the
+metrics (:mod:`analysis.results.metrics` registers its labels with :func:`register_labels`),
+so the words live beside each metric's tier and denominator and are typed once."""
 
 
 PARAMETER_LABELS: dict[str, str] = {
@@ -202,7 +162,7 @@ COLUMN_LABELS: dict[str, str] = {
     "description": "What it means",
     "mechanism": "Mechanism",
     "mechanism_label": "Mechanism",
-    "purpose_class": "May be used for",
+    "purpose_class": "Highest tier reached",
     "purpose": "Purpose",
     "state": "Situation (consent state)",
     "consent_state": "Consent state",
@@ -294,10 +254,23 @@ def labels_for(kind: str) -> Mapping[str, str]:
     if kind == "scenario":
         return scenario_labels()
     if kind == "metric":
-        return {k: v[0] for k, v in METRICS.items()}
+        return METRIC_LABELS
     if kind not in maps:
         raise ValueError(f"label kind = {kind!r} is not known; allowed: {list(LABEL_KINDS)}")
     return maps[kind]
+
+
+def register_labels(kind: str, words: Mapping[str, str]) -> None:
+    """Add plain words for code names that a later stage defines (today: ``metric``).
+
+    >>> register_labels("metric", {"example_share": "an example"})
+    >>> label("metric", "example_share")
+    'an example'
+    >>> _ = METRIC_LABELS.pop("example_share")
+    """
+    if kind != "metric":
+        raise ValueError(f"register_labels: kind = {kind!r}; only 'metric' labels are registered")
+    METRIC_LABELS.update(words)
 
 
 def label(kind: str, code: str) -> str:

@@ -15,7 +15,11 @@ The visible graph is the friendship graph plus the extra edges (both symmetric).
 Rows are processed in blocks sized by the number of two-hop paths they hold, and
 only the top ``k`` candidates of each row survive a block (``numpy.argpartition``
 to find the k-th score, then an exact, deterministic tie-break: higher score
-first, then the lower node id). All non-edges are never materialised.
+first, then the lower node id). Scores are *compared* after rounding to
+:data:`RANK_DECIMALS` decimal places, so two sums that are mathematically equal but
+differ in their last bits (floating-point addition depends on the order of the terms)
+tie, and the tie goes to the lower node id; the reported scores are not rounded. All
+non-edges are never materialised.
 
 >>> import scipy.sparse as sp
 >>> a = sp.csr_matrix(([1.0] * 6, ([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2])), shape=(4, 4))
@@ -39,6 +43,7 @@ from analysis.core.schema import Field, Table, register
 
 __all__ = [
     "METHODS",
+    "RANK_DECIMALS",
     "SUGGESTIONS",
     "SuggestParams",
     "adamic_adar_weights",
@@ -52,6 +57,12 @@ __all__ = [
 
 
 METHODS = ("adamic_adar", "common_neighbours")
+
+
+#: Decimal places to which scores are rounded before they are ranked: sums equal to this
+#: precision tie, and ties go to the lower node id. Far coarser than floating-point noise
+#: (about 1e-15 for a sum of a few hundred weights), far finer than any real difference.
+RANK_DECIMALS = 9
 
 
 #: The direct-contact flag is carried in the real part of the block product as a
@@ -71,7 +82,10 @@ SUGGESTIONS = register(
             Field("person_id", "The person (graph node) the suggestion is shown to.", "int64"),
             Field("suggested_person_id", "The person suggested.", "int64"),
             Field(
-                "rank", "1 = best suggestion; ties broken by lower suggested_person_id.", "int16"
+                "rank",
+                "1 = best suggestion; scores equal to RANK_DECIMALS places tie, and ties go "
+                "to the lower suggested_person_id.",
+                "int16",
             ),
             Field(
                 "score",
@@ -268,11 +282,13 @@ def _row_blocks(rows: sp.csr_matrix, degree: np.ndarray, budget: int) -> list[tu
 def _top_k_rows(rows: np.ndarray, cols: np.ndarray, score: np.ndarray, k: int | None) -> np.ndarray:
     """Return the kept entries, ordered by row, then score descending, then col ascending.
 
-    ``rows`` must be sorted (CSR order). Rows with more than ``k`` entries go through
+    ``rows`` must be sorted (CSR order). Scores are compared after rounding to
+    :data:`RANK_DECIMALS` places. Rows with more than ``k`` entries go through
     ``numpy.argpartition`` (via ``np.partition``) on padded, length-bucketed blocks to find
     the k-th best score; every entry at or above it survives, and an exact lexsort picks
     the final k, so ties at the boundary are broken by the lower column id.
     """
+    score = np.round(score, RANK_DECIMALS)
     m = rows.size
     if m == 0:
         return np.zeros(0, dtype=np.int64)

@@ -16,8 +16,9 @@ human when they are the same row):
 4. **attribute fingerprint** (:mod:`analysis.linking`): device fields unique on
    both sides.
 
-A link is *usable* for a purpose when every field the mechanism needs may be used
-for that purpose about that WhatsApp user (:func:`analysis.policy.flow_cube`).
+A link is *made* from the data that reached Facebook and *usable* for a purpose when
+every field the mechanism needs may be used for that purpose by Facebook for its own ends
+(:func:`analysis.policy.flow_cube`); :mod:`analysis.linking.tiers` names the tiers.
 
 >>> from analysis.world import WorldParams
 >>> from analysis.world import generate_population
@@ -33,14 +34,23 @@ params       mechanisms, purpose classes, LinkingParams, output tables
 inference    address-book inference of numbers
 fingerprint  how identifying the shared device fields are
 links        the four mechanisms per scenario, the link table and its shares
+tiers        the tiers (reached, own-use join, suggestions, ads); held and flowing data
 runs         linking over many seeded worlds
 """
 
-from analysis.linking import fingerprint, inference, links, params, runs
+from analysis.linking import fingerprint, inference, links, params, runs, tiers
 from analysis.linking.fingerprint import *
 from analysis.linking.inference import *
 from analysis.linking.links import *
 from analysis.linking.params import *
 from analysis.linking.runs import *
+from analysis.linking.tiers import *
 
-__all__ = [*params.__all__, *inference.__all__, *fingerprint.__all__, *links.__all__, *runs.__all__]
+__all__ = [
+    *params.__all__,
+    *inference.__all__,
+    *fingerprint.__all__,
+    *links.__all__,
+    *tiers.__all__,
+    *runs.__all__,
+]

@@ -16,8 +16,11 @@ human when they are the same row):
 4. **attribute fingerprint** (:mod:`analysis.linking`): device fields unique on
    both sides.
 
-A link is *usable* for a purpose when every field the mechanism needs may be used
-for that purpose about that WhatsApp user (:func:`analysis.policy.flow_cube`).
+A link is *made* from the data that reached Facebook (``use="reach"`` of
+:func:`analysis.policy.flow_cube`, processing on WhatsApp's behalf included); it is
+*usable* for a purpose when every field the mechanism needs may be used for that purpose
+by Facebook for its own ends (``use="own"``). :mod:`analysis.linking.tiers` names the
+tiers (reached, joined for Facebook's own use, usable for suggestions, for ads).
 
 >>> from analysis.world import WorldParams
 >>> from analysis.world import generate_population
@@ -56,6 +59,7 @@ __all__ = [
     "country_shares",
     "device_links",
     "link_table",
+    "links_from_cubes",
     "mechanism_purpose_shares",
     "mechanism_scores",
     "phone_links",
@@ -125,13 +129,30 @@ def _join(
 
 @dataclass
 class ScenarioLinks:
-    """Everything computed for one scenario: the pairs per mechanism and the cube of permissions."""
+    """Everything computed for one scenario: the pairs per mechanism and the cubes of permissions.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    pairs : dict of str to pandas.DataFrame
+        Per mechanism: ``whatsapp_person_id``, ``facebook_person_id``, made from the data that
+        reached Facebook (``reach``).
+    cube : numpy.ndarray of bool [person, field, purpose]
+        What Facebook may use for its own ends (``use="own"``).
+    states : pandas.Series
+        Effective consent states.
+    inferred : pandas.DataFrame or None
+        Address-book inference used by mechanism 3.
+    reach : numpy.ndarray of bool [person, field, purpose], optional
+        What reached Facebook (``use="reach"``); ``None`` means the same as ``cube``.
+    """
 
     scenario: Scenario
     pairs: dict[str, pd.DataFrame]
     cube: np.ndarray
     states: pd.Series
     inferred: pd.DataFrame | None
+    reach: np.ndarray | None = None
 
 
 def _fields_ok(cube: np.ndarray, mechanism: str) -> np.ndarray:
@@ -166,9 +187,40 @@ def compute_links(
         Reuse :func:`infer_numbers` output computed on the same world (it does not depend
         on the scenario unless the address-book switch is on, in which case it is redone).
     """
-    params = params or LinkingParams()
     cube = flow_cube(people, scenario, seed=seed)
-    flows = cube.any(axis=2)  # [person, field]: reaches Facebook for some purpose
+    reach = flow_cube(people, scenario, seed=seed, use="reach")
+    states = effective_states(people, scenario, seed=seed)
+    return links_from_cubes(
+        people, scenario, reach, cube, states, social, params, inferred=inferred
+    )
+
+
+def links_from_cubes(
+    people: pd.DataFrame,
+    scenario: Scenario,
+    reach: np.ndarray,
+    cube: np.ndarray,
+    states: pd.Series,
+    social: Any | None = None,
+    params: LinkingParams | None = None,
+    *,
+    inferred: pd.DataFrame | None = None,
+) -> ScenarioLinks:
+    """Run every mechanism on given permission cubes (e.g. what Facebook still holds).
+
+    Parameters
+    ----------
+    people, scenario, social, params, inferred
+        See :func:`compute_links`.
+    reach : numpy.ndarray of bool [person, field, purpose]
+        What reached Facebook: the mechanisms join these fields.
+    cube : numpy.ndarray of bool [person, field, purpose]
+        What Facebook may use for its own ends (read by :func:`link_table`).
+    states : pandas.Series
+        Consent states to report.
+    """
+    params = params or LinkingParams()
+    flows = reach.any(axis=2)  # [person, field]: reaches Facebook for some purpose
     f = {name: flows[:, FIELDS.index(name)] for name in FIELDS}
     pairs = {
         "phone_number": phone_links(people, f["phone_number"]),
@@ -197,9 +249,7 @@ def compute_links(
     pairs["fingerprint"] = fingerprint_links(
         people, fp_wa, people["has_facebook_app_same_phone"].to_numpy(bool), DEVICE_COLUMNS
     )
-    return ScenarioLinks(
-        scenario, pairs, cube, effective_states(people, scenario, seed=seed), inferred
-    )
+    return ScenarioLinks(scenario, pairs, cube, states, inferred, reach)
 
 
 def link_table(
@@ -212,7 +262,10 @@ def link_table(
     day: int | None = None,
     links: ScenarioLinks | None = None,
 ) -> pd.DataFrame:
-    """Per WhatsApp user: linked or not, by which mechanisms, usable for which purposes.
+    """Per WhatsApp user: what reached Facebook, which joins exist and what they may serve.
+
+    The tiers (:mod:`analysis.linking.tiers`): ``is_reached`` (a), ``is_joined_for_own_use``
+    (b), ``is_usable_for_suggestions`` (c), ``is_usable_for_ads`` (d).
 
     Parameters
     ----------
@@ -227,38 +280,40 @@ def link_table(
     Returns
     -------
     pandas.DataFrame
-        :data:`LINKS` columns, one row per WhatsApp user.
+        :data:`LINKS` columns, one row per WhatsApp user (people who left included).
     """
     links = links or compute_links(people, scenario, social, params, seed=seed)
     n = len(people)
     pid = people["person_id"].to_numpy(np.int64)
-    pos = pd.Series(np.arange(n), index=pid)
-    cube = links.cube if day is None else flow_cube(people, scenario, day=day, seed=seed)
+    if day is None:
+        cube, reach = links.cube, links.reach if links.reach is not None else links.cube
+    else:
+        cube = flow_cube(people, scenario, day=day, seed=seed)
+        reach = flow_cube(people, scenario, day=day, seed=seed, use="reach")
     out = {
         "person_id": pid,
         "country_code": people["country_code"].to_numpy(),
         "consent_state": links.states.to_numpy(),
         "has_facebook_account": people["is_facebook_user"].to_numpy(bool),
     }
+    linked = _correct_links(people, links)
     usable = np.zeros((n, len(PURPOSES)), dtype=bool)
     linked_any = np.zeros(n, dtype=bool)
     mis = {}
     for m in MECHANISMS:
-        pr = links.pairs[m]
-        ok = pr["whatsapp_person_id"].to_numpy() == pr["facebook_person_id"].to_numpy()
-        linked = np.zeros(n, dtype=bool)
-        linked[pos.loc[pr.loc[ok, "whatsapp_person_id"]].to_numpy(np.int64)] = True
-        wrong = np.zeros(n, dtype=bool)
-        wrong[pos.loc[pr.loc[~ok, "whatsapp_person_id"]].to_numpy(np.int64)] = True
-        out[f"is_linked_{m}"] = linked
-        mis[f"is_mislinked_{m}"] = wrong
-        linked_any |= linked
-        usable |= linked[:, None] & _fields_ok(cube, m)
+        out[f"is_linked_{m}"] = linked[m]
+        mis[f"is_mislinked_{m}"] = _wrong_links(people, links, m)
+        linked_any |= linked[m]
+        usable |= linked[m][:, None] & _fields_ok(cube, m)
     out.update(mis)
     out["is_linked_any"] = linked_any
+    reached = reach.any(axis=(1, 2))
+    own = usable.any(axis=1)
+    out["is_reached"] = reached
+    out["is_joined_for_own_use"] = own
     for j, p in enumerate(PURPOSES):
         out[f"is_usable_for_{p}"] = usable[:, j]
-    out["purpose_class"] = _purpose_class(usable, linked_any)
+    out["purpose_class"] = _purpose_class(usable, reached)
     table = pd.DataFrame(out)
     table = table[people["is_whatsapp_user"].to_numpy(bool)].reset_index(drop=True)
     table["country_code"] = table["country_code"].astype("category")
@@ -268,21 +323,48 @@ def link_table(
     return table[LINKS.columns]
 
 
-def _purpose_class(usable: np.ndarray, linked: np.ndarray) -> np.ndarray:
+def _correct_links(people: pd.DataFrame, links: ScenarioLinks) -> dict[str, np.ndarray]:
+    """Per mechanism, bool per person: joined to their own Facebook account."""
+    pos = pd.Series(np.arange(len(people)), index=people["person_id"].to_numpy(np.int64))
+    out = {}
+    for m in MECHANISMS:
+        pr = links.pairs[m]
+        ok = pr["whatsapp_person_id"].to_numpy() == pr["facebook_person_id"].to_numpy()
+        hit = np.zeros(len(people), dtype=bool)
+        hit[pos.loc[pr.loc[ok, "whatsapp_person_id"]].to_numpy(np.int64)] = True
+        out[m] = hit
+    return out
+
+
+def _wrong_links(people: pd.DataFrame, links: ScenarioLinks, m: str) -> np.ndarray:
+    pos = pd.Series(np.arange(len(people)), index=people["person_id"].to_numpy(np.int64))
+    pr = links.pairs[m]
+    bad = pr["whatsapp_person_id"].to_numpy() != pr["facebook_person_id"].to_numpy()
+    hit = np.zeros(len(people), dtype=bool)
+    hit[pos.loc[pr.loc[bad, "whatsapp_person_id"]].to_numpy(np.int64)] = True
+    return hit
+
+
+def _purpose_class(usable: np.ndarray, reached: np.ndarray) -> np.ndarray:
+    """Name the highest tier per person (:data:`PURPOSE_CLASSES`)."""
     ads = usable[:, PURPOSES.index("ads")]
     sug = usable[:, PURPOSES.index("suggestions")]
+    own = usable.any(axis=1)
     return np.select(
-        [ads, sug, linked], ["ads", "suggestions", "infrastructure_only"], "not_linked"
+        [ads, sug, own, reached],
+        ["ads", "suggestions", "own_use_only", "reached_only"],
+        "not_reached",
     ).astype(object)
 
 
 def mechanism_purpose_shares(
     table: pd.DataFrame, links: ScenarioLinks | None = None, people: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Share of WhatsApp users per mechanism (and ``any``) x purpose class.
+    """Share of WhatsApp users per mechanism (and ``any``) x highest tier.
 
-    A user's class for one mechanism is the best use its correct link by that
-    mechanism allows; users it does not link are ``not_linked``.
+    A user's class for one mechanism is the highest tier its correct link by that mechanism
+    reaches (:data:`PURPOSE_CLASSES`); users it does not join are ``reached_only`` when some
+    of their WhatsApp data reached Facebook, else ``not_reached``.
 
     Returns
     -------
@@ -291,6 +373,7 @@ def mechanism_purpose_shares(
     """
     rows = []
     n = max(len(table), 1)
+    reached = table["is_reached"].to_numpy(bool)
     for m in (*MECHANISMS, "any"):
         if m == "any":
             cls = table["purpose_class"].astype(str).to_numpy()
@@ -299,12 +382,12 @@ def mechanism_purpose_shares(
             if links is not None and people is not None:
                 wa = people["is_whatsapp_user"].to_numpy(bool)
                 ok = _fields_ok(links.cube, m)[wa]
-                cls = _purpose_class(linked[:, None] & ok, linked)
+                cls = _purpose_class(linked[:, None] & ok, reached)
             else:  # fall back to the user's overall permissions
                 use = (
                     table[[f"is_usable_for_{p}" for p in PURPOSES]].to_numpy(bool) & linked[:, None]
                 )
-                cls = _purpose_class(use, linked)
+                cls = _purpose_class(use, reached)
         counts = pd.Series(cls).value_counts()
         for c in PURPOSE_CLASSES:
             rows.append({"mechanism": m, "purpose_class": c, "share": float(counts.get(c, 0)) / n})
@@ -322,14 +405,15 @@ def mechanism_scores(people: pd.DataFrame, links: ScenarioLinks) -> pd.DataFrame
 
 
 def country_shares(table: pd.DataFrame) -> pd.DataFrame:
-    """Per country: share of WhatsApp users linked (any mechanism), usable for ads / suggestions."""
+    """Per country: share of WhatsApp users in each tier (reached, own-use join, c, d)."""
     g = table.groupby("country_code", observed=True)
     return pd.DataFrame(
         {
             "whatsapp_users_count": g.size(),
-            "linked_share": g["is_linked_any"].mean(),
-            "usable_for_ads_share": g["is_usable_for_ads"].mean(),
+            "reached_share": g["is_reached"].mean(),
+            "own_join_share": g["is_joined_for_own_use"].mean(),
             "usable_for_suggestions_share": g["is_usable_for_suggestions"].mean(),
+            "usable_for_ads_share": g["is_usable_for_ads"].mean(),
         }
     ).reset_index()
 
@@ -341,29 +425,46 @@ def window_curve(
     *,
     seed: int | None = None,
 ) -> pd.DataFrame:
-    """Share of WhatsApp users with a link usable for ads / suggestions / anything, by day."""
+    """Tiers by day since acceptance: what Facebook may use now, and what it already holds.
+
+    ``*_share`` columns are read from the permissions of that day (what flows now);
+    ``held_*_share`` columns from the data received on any day up to it, with the uses it
+    was received for (:func:`analysis.linking.tiers.held_cubes`). Shares are over WhatsApp
+    users.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``day``, ``reached_share``, ``own_join_share``, ``usable_for_suggestions_share``,
+        ``usable_for_ads_share``, ``held_usable_for_suggestions_share``,
+        ``held_usable_for_ads_share``.
+    """
     wa = people["is_whatsapp_user"].to_numpy(bool)
     n_wa = max(int(wa.sum()), 1)
-    linked = {m: np.zeros(len(people), dtype=bool) for m in MECHANISMS}
-    pos = pd.Series(np.arange(len(people)), index=people["person_id"].to_numpy())
-    for m in MECHANISMS:
-        pr = links.pairs[m]
-        ok = pr["whatsapp_person_id"].to_numpy() == pr["facebook_person_id"].to_numpy()
-        linked[m][pos.loc[pr.loc[ok, "whatsapp_person_id"]].to_numpy(np.int64)] = True
+    linked = _correct_links(people, links)
+    first_own = flow_cube(people, links.scenario, day=0, seed=seed)
+    sug, ads = PURPOSES.index("suggestions"), PURPOSES.index("ads")
     rows = []
     for d in days:
         cube = flow_cube(people, links.scenario, day=int(d), seed=seed)
+        reach = flow_cube(people, links.scenario, day=int(d), seed=seed, use="reach")
+        held = cube | first_own  # opting out on a later day keeps what the first days gave
         usable = np.zeros((len(people), len(PURPOSES)), dtype=bool)
+        kept = np.zeros_like(usable)
         for m in MECHANISMS:
             usable |= linked[m][:, None] & _fields_ok(cube, m)
+            kept |= linked[m][:, None] & _fields_ok(held, m)
         usable &= wa[:, None]
+        kept &= wa[:, None]
         rows.append(
             {
                 "day": int(d),
-                "usable_for_ads_share": usable[:, PURPOSES.index("ads")].sum() / n_wa,
-                "usable_for_suggestions_share": usable[:, PURPOSES.index("suggestions")].sum()
-                / n_wa,
-                "linked_share": usable.any(axis=1).sum() / n_wa,
+                "reached_share": (reach.any(axis=(1, 2)) & wa).sum() / n_wa,
+                "own_join_share": usable.any(axis=1).sum() / n_wa,
+                "usable_for_suggestions_share": usable[:, sug].sum() / n_wa,
+                "usable_for_ads_share": usable[:, ads].sum() / n_wa,
+                "held_usable_for_suggestions_share": kept[:, sug].sum() / n_wa,
+                "held_usable_for_ads_share": kept[:, ads].sum() / n_wa,
             }
         )
     return pd.DataFrame(rows)

@@ -35,9 +35,18 @@ MECHANISM_FIELDS: dict[str, tuple[str, ...]] = {
 """WhatsApp fields each mechanism needs about the WhatsApp user (policy FIELDS)."""
 
 
-PURPOSE_CLASSES: tuple[str, ...] = ("ads", "suggestions", "infrastructure_only", "not_linked")
-"""What a WhatsApp user's link may be used for, best first: usable for ads; for
-suggestions but not ads; only for infrastructure, analytics or security; no link."""
+PURPOSE_CLASSES: tuple[str, ...] = (
+    "ads",
+    "suggestions",
+    "own_use_only",
+    "reached_only",
+    "not_reached",
+)
+"""A WhatsApp user's highest tier (:mod:`analysis.linking.tiers`), best first: a join usable
+for ads (d); for friend suggestions but not ads (c); a join Facebook may use for its own
+purposes, but not for suggestions or ads (b); WhatsApp data reached Facebook but no join
+Facebook may use for itself (a: no Facebook account, not joined, or processed only on
+WhatsApp's behalf); nothing reached Facebook."""
 
 
 @dataclass(frozen=True)
@@ -130,13 +139,32 @@ LINKS = register(
             ],
             Field(
                 "is_linked_any",
-                "Linked to their own Facebook account by at least one mechanism.",
+                "Linked to their own Facebook account by at least one mechanism, from the "
+                "data that reached Facebook (processing on WhatsApp's behalf included).",
                 "bool",
+            ),
+            Field(
+                "is_reached",
+                "Tier (a): some WhatsApp data about them reached Facebook, for any purpose, "
+                "also when Facebook may process it only on WhatsApp's behalf, with or without "
+                "a Facebook account.",
+                "bool",
+                "",
+                "policy_flows.csv",
+            ),
+            Field(
+                "is_joined_for_own_use",
+                "Tier (b): a correct link whose fields Facebook may use for some purpose of "
+                "its own (a 'yes' cell), not only on WhatsApp's behalf.",
+                "bool",
+                "",
+                "policy_flows.csv",
             ),
             *[
                 Field(
                     f"is_usable_for_{p}",
-                    f"A correct link may be used for {p}.",
+                    f"A correct link may be used for {p} by Facebook for its own ends"
+                    + {"suggestions": " (tier c).", "ads": " (tier d)."}.get(p, "."),
                     "bool",
                     "",
                     "policy_flows.csv",
@@ -145,8 +173,8 @@ LINKS = register(
             ],
             Field(
                 "purpose_class",
-                "Best use allowed for the correct links: ads, suggestions, "
-                "infrastructure_only, or not_linked.",
+                "Highest tier: ads, suggestions, own_use_only, reached_only or not_reached "
+                "(analysis.linking.PURPOSE_CLASSES).",
                 "category",
             ),
         ),
@@ -157,13 +185,15 @@ LINKS = register(
 SUMMARY = register(
     Table(
         "linking_summary",
-        "Share of WhatsApp users linked to their Facebook account, by scenario, mechanism and "
-        "permitted use, over seeds (mean and 95% interval).",
+        "Share of WhatsApp users by highest tier (reached, joined for Facebook's own use, usable "
+        "for suggestions, for ads), by scenario and mechanism, over seeds (mean and 95% interval).",
         (
             Field("scenario", "Scenario name (data/scenarios/).", "string"),
             Field("mechanism", "Linking mechanism, or 'any'.", "string"),
             Field(
-                "purpose_class", "ads, suggestions, infrastructure_only or not_linked.", "string"
+                "purpose_class",
+                "Highest tier: ads, suggestions, own_use_only, reached_only or not_reached.",
+                "string",
             ),
             Field("mean_share", "Mean share of WhatsApp users over seeds.", "float64", "share"),
             Field("low_share", "Lower end of the 95% t-interval of the mean.", "float64", "share"),

@@ -17,6 +17,7 @@ from analysis.linking.links import (
     window_curve,
 )
 from analysis.linking.params import LinkingParams
+from analysis.linking.tiers import tier_shares
 from analysis.policy.scenarios import Scenario
 from analysis.world.params import WorldParams
 from analysis.world.population import generate_population
@@ -68,7 +69,8 @@ def run_seeds(
     dict of pandas.DataFrame
         ``shares`` (seed, scenario, mechanism, purpose_class, share), ``scores`` (seed,
         scenario, mechanism, precision, recall, ...), ``countries`` (seed, scenario,
-        country_code, shares), ``curve`` (seed, scenario, day, shares).
+        country_code, shares), ``curve`` (seed, scenario, day, shares), ``tiers`` (seed,
+        scenario, tier, share: the four tiers of :mod:`analysis.linking.tiers`).
     """
     world = world or WorldParams(n_people=n_people)
     iterator: Iterable[int] = seeds
@@ -76,7 +78,7 @@ def run_seeds(
         from tqdm.auto import tqdm
 
         iterator = tqdm(list(seeds), desc="seeds", file=sys.stderr)
-    shares, scores, countries, curves = [], [], [], []
+    shares, scores, countries, curves, tiers = [], [], [], [], []
     for s in iterator:
         people = generate_population(world.replace(seed=int(s)))
         social = _build_social(people, int(s)) if with_social else None
@@ -88,6 +90,11 @@ def run_seeds(
             shares.append(mechanism_purpose_shares(table, links, people).assign(**tag))
             scores.append(mechanism_scores(people, links).assign(**tag))
             countries.append(country_shares(table).assign(**tag))
+            tiers.append(
+                pd.DataFrame(
+                    [{"tier": k, "share": v} for k, v in tier_shares(table).items()]
+                ).assign(**tag)
+            )
             if name in curve_scenarios:
                 curves.append(window_curve(people, links, seed=int(s)).assign(**tag))
 
@@ -99,6 +106,7 @@ def run_seeds(
         "scores": cat(scores),
         "countries": cat(countries),
         "curve": cat(curves),
+        "tiers": cat(tiers),
     }
 
 
@@ -107,7 +115,9 @@ def _pct(mean: float, low: float, high: float) -> str:
 
 
 def headline_numbers(
-    summary: pd.DataFrame, rows: Sequence[tuple[str, str, str, str]]
+    summary: pd.DataFrame,
+    rows: Sequence[tuple[str, str, str, str]],
+    tiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Build a table of key numbers in plain words.
 
@@ -116,23 +126,34 @@ def headline_numbers(
     summary : pandas.DataFrame
         :func:`mean_t_interval` of the ``shares`` table.
     rows : sequence of (text, scenario, mechanism, measure)
-        ``measure`` is a purpose class, or ``"linked"`` (any use: 1 - not_linked).
+        ``measure`` is a purpose class (the highest tier; ``"ads"`` is tier d), or a tier
+        of :data:`analysis.linking.TIERS` (``mechanism`` must then be ``"any"``), read from
+        ``tiers``.
+    tiers : pandas.DataFrame, optional
+        :func:`mean_t_interval` of the ``tiers`` table of :func:`run_seeds` (scenario,
+        tier, mean, low, high).
 
     Returns
     -------
     pandas.DataFrame
         ``finding`` and ``share of WhatsApp users (95% interval)``.
     """
+    from analysis.linking.tiers import TIERS
+
     s = summary.set_index(["scenario", "mechanism", "purpose_class"])
+    t = tiers.set_index(["scenario", "tier"]) if tiers is not None else None
     out = []
     for text, scen, mech, measure in rows:
-        if measure == "linked":
-            r = s.loc[(scen, mech, "not_linked")]
-            mean, low, high = 1 - r["mean"], 1 - r["high"], 1 - r["low"]
+        if measure in TIERS:
+            if t is None or mech != "any":
+                raise ValueError(f"tier {measure!r}: give tiers= and mechanism 'any'")
+            r = t.loc[(scen, measure)]
         else:
             r = s.loc[(scen, mech, measure)]
-            mean, low, high = r["mean"], r["low"], r["high"]
         out.append(
-            {"finding": text, "share of WhatsApp users (95% interval)": _pct(mean, low, high)}
+            {
+                "finding": text,
+                "share of WhatsApp users (95% interval)": _pct(r["mean"], r["low"], r["high"]),
+            }
         )
     return pd.DataFrame(out)

@@ -69,11 +69,12 @@ SERIES: list[str] = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, YELLOW, 
 PURPOSE_CLASS_COLOURS: dict[str, str] = {
     "ads": VERMILLION,
     "suggestions": ORANGE,
-    "infrastructure_only": SKY_BLUE,
-    "not_linked": LIGHT_GREY,
-    "linked": BLUE,  # linked for any use: the sum of the tiers above
+    "own_use_only": BLUE,
+    "reached_only": SKY_BLUE,
+    "not_reached": LIGHT_GREY,
 }
-"""Tiers: the best use a link may be put to (``analysis.linking.PURPOSE_CLASSES``)."""
+"""Tiers: the highest a WhatsApp user reaches (``analysis.linking.PURPOSE_CLASSES``):
+(d) ads, (c) suggestions, (b) Facebook's own use, (a) reached Facebook."""
 
 
 PURPOSE_COLOURS: dict[str, str] = {

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.core.formatting import fmt_count, fmt_estimate, fmt_share
-from analysis.core.labels import METRICS, ZERO_REASONS, column_label, labels_for
+from analysis.core.labels import ZERO_REASONS, column_label, labels_for
+from analysis.results.metrics import METRICS
 
 __all__ = [
     "CODE_COLUMNS",
@@ -136,7 +137,7 @@ def plain_table(
         values = t[col]
         if estimate and name == "mean":
             units = (
-                t["metric"].map(lambda m: METRICS.get(m, ("", unit))[1])
+                t["metric"].map(lambda m: METRICS[m].unit if m in METRICS else unit)
                 if "metric" in t
                 else pd.Series(unit, index=t.index)
             )

@@ -1,25 +1,24 @@
 """Headline findings with uncertainty, their sensitivity to unknown parameters, and convergence.
 
-One synthetic world gives one value of each headline metric (:func:`headline_metrics`):
+Every headline names what it counts, its tier and its denominator (:mod:`metrics`):
 
-* **linking** (:mod:`analysis.linking`), under ``no_opt_out``, ``all_partial_opt_out``,
-  ``all_leave`` and ``mix_2016``: share of WhatsApp users linked to their own Facebook
-  account by any mechanism (``linked_share``) and share whose link may be used for ads
-  (``usable_for_ads_share``) or for friend suggestions (``usable_for_suggestions_share``);
-* **suggestions** (:mod:`analysis.effects.exposure`), under ``mix_2016``: share of friend
-  suggestions that exist only because of WhatsApp data, share of Facebook members shown
-  one, and WhatsApp-only suggestions revealing a sensitive tie (count and per 1,000 members);
-* **exposure**, under ``mix_2016``: share of Facebook members who took the partial
-  opt-out or left WhatsApp (and have ties) still exposed through other people's data
-  (same definition as :func:`analysis.effects.exposure.collective_exposure`);
-* **ads** (:mod:`analysis.effects.ads`), under ``mix_2016``: share of customer-list entries matched
-  with and without WhatsApp's numbers, and the difference.
+* **linking** in tiers (:mod:`analysis.linking.tiers`), under ``no_opt_out``,
+  ``all_partial_opt_out``, ``all_leave`` and ``mix_2016``: (a) WhatsApp data about the
+  person reached Facebook, (b) Facebook may join it to their account for its own purposes,
+  (c) the join may be used for friend suggestions, (d) for ads; shares of WhatsApp users;
+* **time**: what Facebook still holds about people who accepted, shared and left, or opted
+  out during the window, beside what flows afterwards;
+* **suggestions**: WhatsApp-only suggestions, people suggested to others because of them,
+  patients suggested to fellow patients, sensitive suggestions split by what they reveal;
+* **exposure** as harm to the exposed person (:mod:`analysis.effects.exposure.harm`), for
+  people who took the partial opt-out, left, or never used WhatsApp;
+* **ads**: customer-list entries matched with and without WhatsApp's numbers.
 
-Many seeds give a mean and a 95% t-interval (:func:`headline_over_seeds`,
-:func:`summarise`, reusing :func:`analysis.core.mean_t_interval`); :func:`sentences`
-renders them in plain words. :func:`sensitivity` re-runs the headline across each unknown
-parameter's documented plausible range, :func:`check_conclusions` says which conclusions
-hold in every run, and :func:`convergence` runs it at several population sizes.
+:func:`headline_metrics` takes a generated or an already-built world (e.g. one loaded from
+an edge list); :func:`headline_over_seeds` and :func:`summarise` give means with 95%
+t-intervals; :func:`sentences` renders them in plain words. :func:`sensitivity` re-runs the
+headlines across each unknown parameter's plausible range, :func:`check_conclusions` says
+which conclusions hold in every run, and :func:`convergence` runs them at several sizes.
 
 >>> FindingsParams().n_people
 1500
@@ -29,6 +28,7 @@ hold in every run, and :func:`convergence` runs it at several population sizes.
 
 Modules
 -------
+metrics     what each headline counts: label, unit, tier, denominator
 headlines   headline metrics of one world and over seeds
 wording     the findings in plain words
 robustness  sensitivity to unknown parameters, conclusions, convergence
@@ -37,15 +37,17 @@ pooling     per-country values pooled, weighted by 2016 WhatsApp users
 dictionary  the data dictionary
 """
 
-from analysis.results import dictionary, headlines, methods, pooling, robustness, wording
+from analysis.results import dictionary, headlines, methods, metrics, pooling, robustness, wording
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
 from analysis.results.methods import *
+from analysis.results.metrics import *
 from analysis.results.pooling import *
 from analysis.results.robustness import *
 from analysis.results.wording import *
 
 __all__ = [
+    *metrics.__all__,
     *headlines.__all__,
     *wording.__all__,
     *robustness.__all__,

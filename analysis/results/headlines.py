@@ -1,25 +1,25 @@
-"""Headline findings with uncertainty, their sensitivity to unknown parameters, and convergence.
+"""Headline findings of one world and over seeds: what each number counts is in :mod:`metrics`.
 
-One synthetic world gives one value of each headline metric (:func:`headline_metrics`):
+One world, generated or given (:class:`analysis.world.SocialWorld`, e.g. loaded from an
+edge list), gives one value of each headline metric (:func:`headline_metrics`). The parts:
 
-* **linking** (:mod:`analysis.linking`), under ``no_opt_out``, ``all_partial_opt_out``,
-  ``all_leave`` and ``mix_2016``: share of WhatsApp users linked to their own Facebook
-  account by any mechanism (``linked_share``) and share whose link may be used for ads
-  (``usable_for_ads_share``) or for friend suggestions (``usable_for_suggestions_share``);
-* **suggestions** (:mod:`analysis.effects.exposure`), under ``mix_2016``: share of friend
-  suggestions that exist only because of WhatsApp data, share of Facebook members shown
-  one, and WhatsApp-only suggestions revealing a sensitive tie (count and per 1,000 members);
-* **exposure**, under ``mix_2016``: share of Facebook members who took the partial
-  opt-out or left WhatsApp (and have ties) still exposed through other people's data
-  (same definition as :func:`analysis.effects.exposure.collective_exposure`);
-* **ads** (:mod:`analysis.effects.ads`), under ``mix_2016``: share of customer-list entries matched
-  with and without WhatsApp's numbers, and the difference.
+* ``linking``: the four tiers (:mod:`analysis.linking.tiers`) under ``no_opt_out``,
+  ``all_partial_opt_out``, ``all_leave`` and ``mix_2016``, each a share of WhatsApp users;
+  and who the joins usable for ads are when everyone else opted out;
+* ``time``: what Facebook still holds, from data received before, about a cohort who
+  accepted, shared and left (``accepted_then_left``) or opted out during the window
+  (``opted_out_in_window``), beside what flows afterwards;
+* ``suggestions``: WhatsApp-only friend suggestions in the 2016 mix; Facebook members
+  suggested to someone else because of them; patients, clients and sources suggested to a
+  fellow client of the same professional; sensitive suggestions split into those between
+  two people who share a sensitive third party and those of a person's own private tie;
+* ``exposure``: exposures (i)-(iii) of :mod:`analysis.effects.exposure.harm` for people who
+  took the partial opt-out, left, or never used WhatsApp, each with its denominator;
+* ``ads``: customer-list entries matched with and without WhatsApp's numbers, numbers
+  attached to accounts only through the model's mechanisms.
 
 Many seeds give a mean and a 95% t-interval (:func:`headline_over_seeds`,
-:func:`summarise`, reusing :func:`analysis.core.mean_t_interval`); :func:`sentences`
-renders them in plain words. :func:`sensitivity` re-runs the headline across each unknown
-parameter's documented plausible range, :func:`check_conclusions` says which conclusions
-hold in every run, and :func:`convergence` runs it at several population sizes.
+:func:`summarise`, reusing :func:`analysis.core.mean_t_interval`).
 
 >>> FindingsParams().n_people
 1500
@@ -38,38 +38,27 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from analysis.core.labels import HEADLINES, METRICS
 from analysis.core.params import Params, param
 from analysis.core.progress import iterate
 from analysis.core.schema import Field, Table, register
 from analysis.core.stats import mean_t_interval
+from analysis.results.metrics import LINK_SCENARIOS, METRICS, MIX
 from analysis.world.params import WorldParams
 
 __all__ = [
-    "HEADLINES",
     "HEADLINE_SUMMARY",
-    "LINK_SCENARIOS",
-    "METRICS",
-    "MIX",
     "PARTS",
     "FindingsParams",
-    "exposed_share",
+    "build_world",
+    "exposure_over_seeds",
     "headline_metrics",
     "headline_over_seeds",
     "summarise",
 ]
 
 
-#: Scenarios whose linking shares are headline metrics, in reading order.
-LINK_SCENARIOS: tuple[str, ...] = ("no_opt_out", "all_partial_opt_out", "all_leave", "mix_2016")
-
-
-#: Scenario of the suggestion, exposure and ads headlines (the 2016 change as it happened).
-MIX = "mix_2016"
-
-
 #: Parts of a world that can be computed (``parts=`` of :func:`headline_metrics`).
-PARTS: tuple[str, ...] = ("linking", "suggestions", "exposure", "ads")
+PARTS: tuple[str, ...] = ("linking", "time", "suggestions", "exposure", "ads")
 
 
 @dataclass(frozen=True)
@@ -91,7 +80,7 @@ class FindingsParams(Params):
         confidence="n/a",
     )
     seed_count: int = param(
-        10,
+        5,
         kind="int",
         low=2,
         high=10_000,
@@ -120,6 +109,69 @@ class FindingsParams(Params):
         unit="seeds",
         description="Seeds per parameter value in the sensitivity runs.",
         source="convention: speed",
+        confidence="n/a",
+    )
+    exposure_n_people: int = param(
+        7_000,
+        kind="int",
+        low=50,
+        high=5_000_000,
+        unit="people",
+        description="People per world in the exposure headline (larger than the other "
+        "headlines' worlds, and built with only the parts exposure needs, so that every "
+        "group's denominator, pooled over the worlds, holds at least 1,000 people).",
+        source="convention: denominators of at least 1,000 people (issue 10)",
+        confidence="n/a",
+    )
+    exposure_seed_count: int = param(
+        3,
+        kind="int",
+        low=1,
+        high=10_000,
+        unit="seeds",
+        description="Worlds behind the exposure headline.",
+        source="convention: speed",
+        confidence="n/a",
+    )
+    exposure_opt_out_uptake_share: float = param(
+        0.25,
+        kind="share",
+        description="Opt-out uptake in the exposure headline's worlds: the top of its "
+        "plausible range (1-25%), so that enough people opted out to count them; fewer of "
+        "everyone's contacts then share by default.",
+        source="WorldParams.opt_out_uptake_share plausible range",
+        confidence="n/a",
+    )
+    exposure_left_share: float = param(
+        0.1,
+        kind="share",
+        description="Share of existing users who left, in the exposure headline's worlds: the "
+        "top of its plausible range (0-10%), for the same reason.",
+        source="WorldParams.whatsapp_left_share plausible range",
+        confidence="n/a",
+    )
+    leave_after_days: int = param(
+        7,
+        kind="int",
+        low=1,
+        high=30,
+        unit="days",
+        plausible=(1, 30),
+        description="In the 'accepted, shared, then left' headline, days between accepting "
+        "the 2016 terms and leaving WhatsApp (any day from 1 gives the same held data: "
+        "everything flowed from the day of acceptance).",
+        source="convention",
+        confidence="n/a",
+    )
+    opt_out_day: int = param(
+        10,
+        kind="int",
+        low=1,
+        high=30,
+        unit="day of the window",
+        description="In the 'opted out during the window' headline, the day of the 30-day "
+        "window on which the cohort unticks the box.",
+        source="convention",
         confidence="n/a",
     )
     sensitivity_n_people: int = param(
@@ -174,54 +226,68 @@ def _check_parts(parts: Iterable[str]) -> tuple[str, ...]:
     return parts
 
 
-def exposed_share(world: Any, result: Any) -> tuple[float, int]:
-    """Share of opted-out or departed Facebook members (with ties) exposed in one scenario.
-
-    Same definition as :func:`analysis.effects.exposure.collective_exposure` (a WhatsApp-caused
-    contact edge touches them, or they are in a WhatsApp-only suggestion), computed from
-    an existing :class:`analysis.effects.exposure.ScenarioSuggestions` instead of recomputing it.
-
-    Returns
-    -------
-    (float, int)
-        The share (NaN when nobody opted out) and the number of such people.
-    """
-    from analysis.effects.exposure.params import OPTED_OUT_STATES
-
-    people = world.people
-    n = len(people)
-    members = people["is_facebook_user"].to_numpy(bool)
-    ties = world.tie_matrix()
-    deg = np.diff(ties.indptr)
-    states = result.states.astype(str).to_numpy()
-    caused = result.edges[result.edges["is_whatsapp_caused"]]
-    hit = np.zeros(n, dtype=bool)
-    hit[caused["owner_person_id"].to_numpy(np.int64)] = True
-    hit[caused["contact_person_id"].to_numpy(np.int64)] = True
-    hit[result.whatsapp_only["person_id"].to_numpy(np.int64)] = True
-    hit[result.whatsapp_only["suggested_person_id"].to_numpy(np.int64)] = True
-    who = np.isin(states, OPTED_OUT_STATES) & members & (deg > 0)
-    count = int(who.sum())
-    return (float(hit[who].mean()) if count else float("nan")), count
+def _check_seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed = {seed!r} must be a non-negative integer")
+    return int(seed)
 
 
 @lru_cache(maxsize=4)
-def _world(world_toml: str, social_toml: str) -> tuple[pd.DataFrame, Any]:
-    """Build the population and social world for parameters given as TOML.
+def _world(world_toml: str, social_toml: str, address_books: bool) -> Any:
+    """Build a world for parameters given as TOML (a few are kept for the what-ifs)."""
+    from analysis.world.params import SocialParams
 
-    A few are kept: the address-book what-if re-reads the default worlds of the
-    sensitivity sweep.
+    return build_world(
+        WorldParams.from_toml_text(world_toml),
+        SocialParams.from_toml_text(social_toml),
+        address_books=address_books,
+    )
+
+
+def build_world(
+    world: WorldParams | None = None, social: Any | None = None, *, address_books: bool = False
+) -> Any:
+    """Generate the population and social world the headlines need.
+
+    Only the address books Facebook can hold are written: those of people who upload their
+    contacts to Facebook, and, with ``address_books`` (the address-book switch), those of
+    WhatsApp users who did not leave. Each is exactly the book the full build gives
+    (:func:`analysis.world.build_address_book` with ``owners``).
+
+    Parameters
+    ----------
+    world : WorldParams, optional
+        Default ``WorldParams(n_people=FindingsParams().n_people)``.
+    social : analysis.world.SocialParams, optional
+    address_books : bool
+        Also write WhatsApp users' books (for the address-book what-if).
+
+    Returns
+    -------
+    analysis.world.SocialWorld
     """
+    from analysis.world.addressbook import build_address_book
     from analysis.world.params import SocialParams
     from analysis.world.population import generate_population
     from analysis.world.socialworld import build_social_world
 
-    people = generate_population(WorldParams.from_toml_text(world_toml))
-    return people, build_social_world(people, SocialParams.from_toml_text(social_toml))
+    world = world or WorldParams(n_people=FindingsParams().n_people)
+    social = social or SocialParams()
+    people = generate_population(world)
+    sw = build_social_world(people, social, address_books=False)
+    owners = sw.person_attrs["uploads_contacts_to_facebook"].to_numpy(bool) & people[
+        "is_facebook_user"
+    ].to_numpy(bool)
+    if address_books:
+        owners |= people["is_whatsapp_user"].to_numpy(bool) & (
+            people["consent_state"].astype(str).to_numpy() != "left_whatsapp"
+        )
+    sw.address_book = build_address_book(people, sw.ties, social, owners=owners)
+    return sw
 
 
 def headline_metrics(
-    world: WorldParams | None = None,
+    world: Any | None = None,
     social: Any | None = None,
     *,
     seed: int,
@@ -230,17 +296,20 @@ def headline_metrics(
     parts: Sequence[str] = PARTS,
     n_businesses: int | None = None,
 ) -> pd.DataFrame:
-    """Build one world and compute the headline metrics.
+    """Compute the headline metrics of one world.
 
     Parameters
     ----------
-    world : WorldParams, optional
-        Population parameters; ``seed`` replaces its seed. Default
-        ``WorldParams(n_people=FindingsParams().n_people)``.
+    world : WorldParams or analysis.world.SocialWorld, optional
+        Either parameters of a world to generate (``seed`` replaces their seed; default
+        ``WorldParams(n_people=FindingsParams().n_people)``), or an already-built world:
+        a :class:`analysis.world.SocialWorld` from :func:`analysis.world.build_social_world`
+        or :func:`analysis.world.build_social_world_from_edges`, used as it is.
     social : analysis.world.SocialParams, optional
-        Social-world parameters; ``seed`` replaces its seed.
+        Social-world parameters of a generated world (``seed`` replaces their seed);
+        must be ``None`` when ``world`` is a built world.
     seed : int
-        Seed of the population, the social world, the scenario draws and the customer lists.
+        Seed of a generated world, of the scenarios' opt-out draws and of the customer lists.
     scenarios : mapping, optional
         Replacements for some of :data:`LINK_SCENARIOS` (same names), e.g. a ``mix_2016``
         re-drawn at another uptake.
@@ -254,71 +323,223 @@ def headline_metrics(
     Returns
     -------
     pandas.DataFrame
-        ``metric``, ``scenario``, ``value`` (one row per metric of the computed parts).
-    """
-    from analysis import linking
-    from analysis.effects import ads, exposure
-    from analysis.world.params import SocialParams
+        ``metric``, ``scenario``, ``value`` (one row per metric of the computed parts;
+        :data:`METRICS` says what each counts).
 
+    Examples
+    --------
+    The generated path, and the same call on a world built beforehand:
+
+    >>> from analysis.world import SocialParams
+    >>> world = build_world(WorldParams(n_people=300, seed=4), SocialParams(seed=4))
+    >>> a = headline_metrics(WorldParams(n_people=300), seed=4, parts=["linking"])
+    >>> b = headline_metrics(world, seed=4, parts=["linking"])
+    >>> a.equals(b), sorted(set(a["metric"]))[:2]
+    (True, ['ads_join_no_choice_share', 'ads_join_share'])
+    """
     parts = _check_parts(parts)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed = {seed!r} must be a non-negative integer")
-    seed = int(seed)
-    fp = FindingsParams()
-    world = (world or WorldParams(n_people=fp.n_people)).replace(seed=seed)
-    social = (social or SocialParams()).replace(seed=seed)
+    seed = _check_seed(seed)
     scen = _scenarios(scenarios, address_books)
-    people, sw = _world(world.to_toml_text(), social.to_toml_text())
+    sw = _given_or_generated(world, social, seed, address_books)
+    from analysis import linking
+
     rows: list[tuple[str, str, float]] = []
+    people = sw.people
+    inferred = (
+        linking.infer_numbers(people, sw)
+        if {"linking", "time", "exposure", "ads"} & set(parts)
+        else None
+    )
     if "linking" in parts:
-        base = linking.infer_numbers(people, sw)
-        for name, s in scen.items():
-            links = linking.compute_links(people, s, sw, seed=seed, inferred=base)
-            t = linking.link_table(people, s, sw, seed=seed, links=links)
-            for m, col in (
-                ("linked_share", "is_linked_any"),
-                ("usable_for_ads_share", "is_usable_for_ads"),
-                ("usable_for_suggestions_share", "is_usable_for_suggestions"),
-            ):
-                rows.append((m, name, float(t[col].mean()) if len(t) else float("nan")))
+        rows += _linking_rows(sw, scen, seed, inferred)
+    if "time" in parts:
+        rows += _time_rows(sw, scen[MIX], inferred)
     if "suggestions" in parts or "exposure" in parts:
-        summ, res = exposure.compare_scenarios(sw, {MIX: scen[MIX]}, seed=seed)
-        r = summ.iloc[0]
-        members = int(people["is_facebook_user"].sum())
-        if "suggestions" in parts:
-            rows += [
-                ("whatsapp_only_suggestion_share", MIX, float(r["whatsapp_only_share"])),
-                (
-                    "members_with_whatsapp_only_share",
-                    MIX,
-                    float(r["members_with_whatsapp_only_share"]),
-                ),
-                ("sensitive_suggestion_count", MIX, float(r["sensitive_count"])),
-                (
-                    "sensitive_suggestions_per_1000_members",
-                    MIX,
-                    1000.0 * float(r["sensitive_count"]) / members if members else float("nan"),
-                ),
-            ]
-        if "exposure" in parts:
-            share, count = exposed_share(sw, res[MIX])
-            rows += [
-                ("opted_out_exposed_share", MIX, share),
-                ("opted_out_member_count", MIX, float(count)),
-            ]
+        rows += _suggestion_rows(sw, scen[MIX], seed, parts, inferred)
     if "ads" in parts:
-        ap = ads.AdsParams(n_businesses=n_businesses or fp.n_businesses)
-        o, o_min = _ads_rates(people, sw, ap, seed, scen[MIX])
-        rows += [
-            ("ad_extra_match_numbers_only_share", MIX, float(o_min["extra_match_share"])),
-            ("ad_match_without_whatsapp_share", MIX, float(o["match_without_whatsapp_share"])),
-            ("ad_match_share", MIX, float(o["match_share"])),
-            ("ad_extra_match_share", MIX, float(o["extra_match_share"])),
-        ]
+        rows += _ads_rows(sw, scen[MIX], seed, n_businesses, inferred)
     return pd.DataFrame(rows, columns=["metric", "scenario", "value"])
 
 
-def _ads_rates(people: pd.DataFrame, sw: Any, ap: Any, seed: int, scenario: Any):
+def _given_or_generated(world: Any, social: Any, seed: int, address_books: bool) -> Any:
+    from analysis.world.params import SocialParams
+    from analysis.world.socialworld import SocialWorld
+
+    if isinstance(world, SocialWorld):
+        if social is not None:
+            raise ValueError(
+                "social: give SocialParams only with a world to generate, not with a built "
+                "SocialWorld"
+            )
+        return world
+    if world is not None and not isinstance(world, WorldParams):
+        raise TypeError(
+            f"world must be WorldParams, a SocialWorld or None, got {type(world).__name__}"
+        )
+    world = (world or WorldParams(n_people=FindingsParams().n_people)).replace(seed=seed)
+    social = (social or SocialParams()).replace(seed=seed)
+    return _world(world.to_toml_text(), social.to_toml_text(), bool(address_books))
+
+
+def _nan_mean(x: np.ndarray) -> float:
+    return float(np.mean(x)) if len(x) else float("nan")
+
+
+def _linking_rows(sw: Any, scen: Mapping[str, Any], seed: int, inferred) -> list:
+    from analysis import linking
+
+    people = sw.people
+    rows = []
+    for name, s in scen.items():
+        links = linking.compute_links(people, s, sw, seed=seed, inferred=inferred)
+        t = linking.link_table(people, s, sw, seed=seed, links=links)
+        for tier, share in linking.tier_shares(t).items():
+            rows.append((f"{tier}_share", name, share))
+        ads = t["is_usable_for_ads"].to_numpy(bool)
+        new = t["consent_state"].astype(str).to_numpy() == "new_user_no_choice"
+        rows.append(("ads_join_no_choice_share", name, _nan_mean(new[ads])))
+    return rows
+
+
+def _time_rows(sw: Any, mix: Any, inferred) -> list:
+    from analysis import linking
+
+    fp = FindingsParams()
+    t = linking.time_table(
+        sw.people,
+        sw,
+        opt_out_days=(fp.opt_out_day,),
+        leave_days=(fp.leave_after_days,),
+        inferred=inferred,
+        base=mix,
+        views=("held_as_received",),
+    )
+    names = {"left": "accepted_then_left", "opted_out": "opted_out_in_window"}
+    return [(f"held_{r.tier}_share", names[r.cohort], float(r.share)) for r in t.itertuples()]
+
+
+def _suggestion_rows(sw: Any, mix: Any, seed: int, parts: Sequence[str], inferred) -> list:
+    from analysis.effects import exposure
+
+    people = sw.people
+    summ, res = exposure.compare_scenarios(sw, {MIX: mix}, seed=seed)
+    r, result = summ.iloc[0], res[MIX]
+    members = int(people["is_facebook_user"].sum())
+    rows = []
+    if "suggestions" in parts:
+        clients = exposure.client_exposure(sw, result)
+        per_1000 = 1000.0 / members if members else float("nan")
+        rows += [
+            ("whatsapp_only_suggestion_share", MIX, float(r["whatsapp_only_share"])),
+            ("members_suggested_share", MIX, float(r["members_suggested_share"])),
+            (
+                "co_client_suggested_share",
+                MIX,
+                _nan_mean(clients["co_client_suggested_count"].to_numpy() > 0),
+            ),
+            ("co_client_member_count", MIX, float(len(clients))),
+            (
+                "third_party_sensitive_per_1000_members",
+                MIX,
+                per_1000 * float(r["third_party_sensitive_count"]),
+            ),
+            (
+                "own_tie_sensitive_per_1000_members",
+                MIX,
+                per_1000 * float(r["own_tie_sensitive_count"]),
+            ),
+        ]
+    if "exposure" in parts:
+        per = exposure.person_exposure(sw, result, mix, seed=seed, inferred=inferred)
+        rows += _exposure_rows(per)
+    return rows
+
+
+def _exposure_rows(per: pd.DataFrame) -> list:
+    """Headline rows of one world's :func:`analysis.effects.exposure.person_exposure`."""
+    from analysis.effects import exposure
+
+    shares = exposure.exposure_shares(per).set_index(["exposure_group", "exposure"])
+    rows = []
+    for g in exposure.EXPOSURE_GROUPS:
+        for e in exposure.EXPOSURES:
+            rows.append((f"{g}_{e}_share", MIX, float(shares.loc[(g, e), "exposed_share"])))
+        sug = shares.loc[(g, "suggested")]
+        rows.append((f"{g}_suggested_member_share", MIX, float(sug["member_exposed_share"])))
+        wa = float(shares.loc[(g, "tie_known"), "whatsapp_exposed_share"])
+        rows.append((f"{g}_tie_known_whatsapp_share", MIX, wa))
+        rows.append((f"{g}_member_count", MIX, float(sug["member_count"])))
+        rows.append((f"{g}_people_count", MIX, float(sug["people_count"])))
+    return rows
+
+
+def exposure_over_seeds(
+    seeds: Iterable[int],
+    world: WorldParams | None = None,
+    social: Any | None = None,
+    *,
+    scenario: Any | None = None,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Exposures (i)-(iii) in one generated world per seed: headline rows and every person.
+
+    Only what exposure needs is built (people, ties, the uploaded address books,
+    suggestions with and without WhatsApp data, the inference of numbers), so larger
+    worlds fit and each group's denominator can hold enough people.
+
+    Parameters
+    ----------
+    seeds : iterable of int
+    world, social
+        Parameters of the generated worlds (``seed`` replaced per world).
+    scenario : analysis.policy.Scenario, optional
+        Default: the built-in ``mix_2016``.
+    progress : bool
+        Show a tqdm bar.
+
+    Returns
+    -------
+    (long, per_person) : (pandas.DataFrame, pandas.DataFrame)
+        ``long`` as :func:`headline_over_seeds` (the exposure metrics); ``per_person`` the
+        :func:`analysis.effects.exposure.person_exposure` rows of every world, with ``seed``.
+    """
+    from analysis import linking
+    from analysis.effects import exposure
+    from analysis.policy.scenarios import builtin_scenarios
+    from analysis.world.params import SocialParams
+
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds: give at least one seed")
+    scenario = scenario or builtin_scenarios()[MIX]
+    longs, people = [], []
+    for s in iterate(seeds, progress, "worlds"):
+        w = (world or WorldParams(n_people=FindingsParams().n_people)).replace(seed=s)
+        sw = build_world(w, (social or SocialParams()).replace(seed=s))
+        _, res = exposure.compare_scenarios(sw, {MIX: scenario}, seed=s)
+        inferred = linking.infer_numbers(sw.people, sw)
+        per = exposure.person_exposure(sw, res[MIX], scenario, seed=s, inferred=inferred)
+        rows = _exposure_rows(per)
+        longs.append(pd.DataFrame(rows, columns=["metric", "scenario", "value"]).assign(seed=s))
+        people.append(per.assign(seed=s))
+    long = pd.concat(longs, ignore_index=True)[["seed", "metric", "scenario", "value"]]
+    return long, pd.concat(people, ignore_index=True)
+
+
+def _ads_rows(sw: Any, mix: Any, seed: int, n_businesses: int | None, inferred) -> list:
+    from analysis.effects import ads
+
+    ap = ads.AdsParams(n_businesses=n_businesses or FindingsParams().n_businesses)
+    o, o_min = _ads_rates(sw.people, sw, ap, seed, mix, inferred)
+    return [
+        ("ad_extra_match_numbers_only_share", MIX, float(o_min["extra_match_share"])),
+        ("ad_match_without_whatsapp_share", MIX, float(o["match_without_whatsapp_share"])),
+        ("ad_match_share", MIX, float(o["match_share"])),
+        ("ad_extra_match_share", MIX, float(o["extra_match_share"])),
+    ]
+
+
+def _ads_rates(people: pd.DataFrame, sw: Any, ap: Any, seed: int, scenario: Any, inferred=None):
     """All-country ad match rates under ``ap`` and under "numbers users gave Facebook".
 
     Both assumptions are run by :func:`analysis.effects.ads.run_scenarios` on the same customer
@@ -332,7 +553,13 @@ def _ads_rates(people: pd.DataFrame, sw: Any, ap: Any, seed: int, scenario: Any)
         ads.overall_rates(
             {
                 "model": ads.run_scenarios(
-                    people, sw, p, seed=seed, scenarios={MIX: scenario}, lists=lists
+                    people,
+                    sw,
+                    p,
+                    seed=seed,
+                    scenarios={MIX: scenario},
+                    lists=lists,
+                    inferred=inferred,
                 )
             }
         ).iloc[0]
@@ -348,13 +575,13 @@ def headline_over_seeds(
     progress: bool = False,
     **kwargs: Any,
 ) -> pd.DataFrame:
-    """Run :func:`headline_metrics` once per seed.
+    """Run :func:`headline_metrics` once per seed, on a world generated per seed.
 
     Parameters
     ----------
     seeds : iterable of int
     world, social
-        As :func:`headline_metrics`.
+        Parameters of the generated worlds (as :func:`headline_metrics`).
     progress : bool
         Show a tqdm bar (off by default so that notebook outputs stay deterministic).
     **kwargs
@@ -369,6 +596,13 @@ def headline_over_seeds(
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("seeds: give at least one seed")
+    from analysis.world.socialworld import SocialWorld
+
+    if isinstance(world, SocialWorld):
+        raise TypeError(
+            "headline_over_seeds generates one world per seed; for a built world call "
+            "headline_metrics(world, seed=...) once per seed of the scenario draws"
+        )
     frames = [
         headline_metrics(world, social, seed=s, **kwargs).assign(seed=s)
         for s in iterate(seeds, progress, "worlds")
@@ -394,7 +628,7 @@ def summarise(long: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
             f"summarise: missing column(s) {sorted(missing)}; has {list(long.columns)}"
         )
     out = mean_t_interval(long, [*by, "metric", "scenario"], "value")
-    is_share = out["metric"].map(lambda m: METRICS.get(m, ("", "share"))[1] == "share")
+    is_share = out["metric"].map(lambda m: m not in METRICS or METRICS[m].unit == "share")
     out["low"] = out["low"].clip(lower=0.0)
     out["high"] = out["high"].where(~is_share, out["high"].clip(upper=1.0))
     return out.reset_index(drop=True)

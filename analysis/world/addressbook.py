@@ -206,7 +206,11 @@ def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> 
 
 
 def build_address_book(
-    people: pd.DataFrame, ties: pd.DataFrame, params: SocialParams
+    people: pd.DataFrame,
+    ties: pd.DataFrame,
+    params: SocialParams,
+    *,
+    owners: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Every person's phone address book, typed and normalised (:data:`ADDRESS_BOOK`).
 
@@ -224,6 +228,10 @@ def build_address_book(
     params : SocialParams
         Inclusion probabilities, businesses/outside numbers per book, typo and
         duplicate shares, seed.
+    owners : numpy.ndarray of bool, optional
+        Keep only these people's books (one flag per person). Every random draw is made
+        as for the whole population and only the writing and normalisation are skipped
+        for the others, so each kept book is exactly the one the full build gives.
     """
     n = len(people)
     rng = stream(params.seed, "addressbook:entries")
@@ -360,6 +368,13 @@ def build_address_book(
     )
     is_service = ~pd.Series(numbers).str.startswith("+").to_numpy(dtype=bool)
     style[is_service[entry["number"]]] = "as_is"
+    if owners is not None:  # every draw is made; only the kept books are written
+        owners = np.asarray(owners, dtype=bool)
+        if owners.shape != (n,):
+            raise ValueError(f"owners must be a bool array of length {n}, got {owners.shape}")
+        kept = owners[entry["owner"]]
+        entry = {key: value[kept] for key, value in entry.items()}
+        owner_country, style = owner_country[kept], style[kept]
     raw_texts, raw_id = _write_distinct(entry["number"], numbers, number_country, style)
     del style, domestic, typo
     e164, reason_codes, reasons = _normalise_ids(raw_texts, raw_id, owner_country)

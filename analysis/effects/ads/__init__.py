@@ -14,16 +14,18 @@ numbers. This module simulates it end to end:
 
    * ``profile``, ``messenger``, ``two_factor``: the number on file
      (``people.facebook_phone_e164``; sometimes stale, i.e. now someone else's);
-   * ``shadow_contacts``: numbers found in address books that Facebook users uploaded
-     to Facebook, attached to the account of the person the number belongs to
-     (Venkatadri et al., PETS 2019, showed these were usable for ad targeting);
+   * ``shadow_contacts``: numbers the linking module attached to accounts that never gave
+     one, from their friends' uploaded address books (:func:`analysis.linking.infer_numbers`:
+     a contact label that matches the account's name). Only mechanisms the model has
+     attach a number to an account, never who the number truly belongs to (Venkatadri
+     et al., PETS 2019, showed such numbers were usable for ad targeting);
    * ``email``: the account's email address (assumption: ``people.email``);
    * ``whatsapp``: WhatsApp's verified number (``people.phone_e164``) of a Facebook
      user, usable only where the scenario permits the *ads* purpose for that person
      (:func:`analysis.policy.permitted_purposes`);
-   * ``whatsapp_contacts``: numbers from WhatsApp-held address books, only when the
-     scenario's address-book switch is on (:func:`analysis.policy.address_books_flow`)
-     and the book's owner permits ads.
+   * ``whatsapp_contacts``: numbers the same inference attaches only once WhatsApp-held
+     address books are added, only when the scenario's address-book switch is on
+     (:func:`analysis.policy.address_books_flow`) and only from owners who permit ads.
 4. **Matching** (:func:`match_customers`, :func:`evaluate_scenario`): one hash join for
    all sources, then a per-scenario filter of the WhatsApp-sourced rows. Reported:
    match rates per scenario and country, extra reach from WhatsApp data, audiences
@@ -41,14 +43,23 @@ params     AdsParams, vocabulary, output tables
 customers  businesses and customer lists
 keys       match keys on both sides
 matching   matching per scenario, reach, audiences
-reversal   reversing hashed numbers by enumeration
+audiences  audiences unlocked, as a curve over list size and minimum audience size
+reversal   reversing hashed numbers by enumeration: who learns what
 """
 
-from analysis.effects.ads import customers, keys, matching, params, reversal
+from analysis.effects.ads import audiences, customers, keys, matching, params, reversal
+from analysis.effects.ads.audiences import *
 from analysis.effects.ads.customers import *
 from analysis.effects.ads.keys import *
 from analysis.effects.ads.matching import *
 from analysis.effects.ads.params import *
 from analysis.effects.ads.reversal import *
 
-__all__ = [*params.__all__, *customers.__all__, *keys.__all__, *matching.__all__, *reversal.__all__]
+__all__ = [
+    *params.__all__,
+    *customers.__all__,
+    *keys.__all__,
+    *matching.__all__,
+    *audiences.__all__,
+    *reversal.__all__,
+]

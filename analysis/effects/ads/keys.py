@@ -29,13 +29,15 @@ def _e164_key(values: pd.Series | np.ndarray) -> np.ndarray:
 
 def facebook_match_keys(
     people: pd.DataFrame,
-    address_book: pd.DataFrame | None = None,
-    person_attrs: pd.DataFrame | None = None,
+    inferred: pd.DataFrame | None = None,
     *,
     include_emails: bool = True,
 ) -> pd.DataFrame:
     """Every hashed key Facebook can match on, with the account holder and the source.
 
+    A number is attached to an account only through a mechanism the model has: the
+    account's own number on file, or the linking module's inference from its friends'
+    uploaded contacts (``inferred``); never through who the number really belongs to.
     WhatsApp-sourced rows (``source == "whatsapp"``) are listed for every Facebook user
     who has a WhatsApp number; whether each may be used is decided per scenario by
     :func:`evaluate_scenario`. ``whatsapp_contacts`` rows are added by
@@ -45,9 +47,9 @@ def facebook_match_keys(
     ----------
     people : pandas.DataFrame
         The population.
-    address_book, person_attrs : pandas.DataFrame, optional
-        From :class:`analysis.world.SocialWorld`; without them there are no
-        shadow-contact keys.
+    inferred : pandas.DataFrame, optional
+        :func:`analysis.linking.infer_numbers` output (``facebook_person_id``,
+        ``inferred_e164``): the ``shadow_contacts`` keys. Without it there are none.
     include_emails : bool
         Add the account email of every Facebook user.
 
@@ -55,8 +57,9 @@ def facebook_match_keys(
     -------
     pandas.DataFrame
         ``key_sha256``, ``person_id`` (the account holder), ``source`` (category of
-        :data:`SOURCES`), ``owner_person_id`` (who uploaded it, for contact-derived
-        keys; else the holder). No duplicate (key, person, source) rows.
+        :data:`SOURCES`), ``owner_person_id`` (whose data gave the key: the account itself
+        for numbers on file, emails, WhatsApp numbers and inferred numbers). No duplicate
+        (key, person, source) rows.
     """
     _require(
         people,
@@ -91,15 +94,8 @@ def facebook_match_keys(
             }
         )
     )
-    if address_book is not None and person_attrs is not None:
-        frames.append(
-            _contact_keys(
-                people,
-                address_book,
-                person_attrs["uploads_contacts_to_facebook"].to_numpy(dtype=bool) & fb,
-                "shadow_contacts",
-            )
-        )
+    if inferred is not None:
+        frames.append(_inferred_keys(inferred, "shadow_contacts"))
     if include_emails:
         has_email = fb & people["email"].notna().to_numpy()
         emails = normalise_emails(people["email"].to_numpy(dtype=object)[has_email])
@@ -131,41 +127,51 @@ def facebook_match_keys(
     return _finish_keys(pd.concat(frames, ignore_index=True))
 
 
-def _contact_keys(
-    people: pd.DataFrame, address_book: pd.DataFrame, owner_mask: np.ndarray, source: str
-) -> pd.DataFrame:
-    """Address-book numbers of the owners in ``owner_mask``, on the contact's account.
-
-    Each number is attached to the Facebook account of the person it belongs to.
-    """
-    _require(address_book, ("owner_person_id", "contact_person_id", "entry_e164"), "address_book")
-    fb = people["is_facebook_user"].to_numpy(dtype=bool)
-    owner = address_book["owner_person_id"].to_numpy(dtype=np.int64)
-    contact = address_book["contact_person_id"]
-    known = contact.notna().to_numpy() & address_book["entry_e164"].notna().to_numpy()
-    contact_ids = contact.fillna(-1).to_numpy(dtype=np.int64)
-    usable = known & owner_mask[owner] & np.where(known, fb[np.maximum(contact_ids, 0)], False)
+def _inferred_keys(inferred: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Numbers the linking module attached to accounts, as keys on those accounts."""
+    acc = inferred["facebook_person_id"].to_numpy(dtype=np.int64)
     return pd.DataFrame(
         {
-            "key": _e164_key(address_book["entry_e164"].to_numpy(dtype=object)[usable]),
-            "person_id": contact_ids[usable],
+            "key": _e164_key(inferred["inferred_e164"].astype(object).to_numpy()),
+            "person_id": acc,
             "source": source,
-            "owner_person_id": owner[usable],
+            "owner_person_id": acc,
         }
     )
 
 
-def whatsapp_contact_keys(people: pd.DataFrame, address_book: pd.DataFrame) -> pd.DataFrame:
-    """Keys from WhatsApp-held address books, attached to the contact's Facebook account.
+def whatsapp_contact_keys(
+    people: pd.DataFrame,
+    social,
+    owners: np.ndarray,
+    *,
+    inferred: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Numbers attached to accounts only because WhatsApp's copies of address books are used.
 
-    Owners are WhatsApp users who did not leave. The keys are used only when a
-    scenario's address-book switch is on, and then only for owners whose ads purpose
-    is permitted.
+    The linking module's inference is run with the WhatsApp-held books of ``owners``
+    added to Facebook's own uploads; the numbers it attaches that Facebook's uploads alone
+    do not (``inferred``) become ``whatsapp_contacts`` keys. Used only when a scenario's
+    address-book switch is on; pass as ``owners`` the WhatsApp users (who did not leave)
+    whose address book may be used for ads.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+    social : analysis.world.SocialWorld
+    owners : numpy.ndarray of bool
+        One flag per person.
+    inferred : pandas.DataFrame, optional
+        :func:`analysis.linking.infer_numbers` without WhatsApp's books (computed if omitted).
     """
-    holders = people["is_whatsapp_user"].to_numpy(dtype=bool) & (
-        people["consent_state"].astype(str).to_numpy() != "left_whatsapp"
-    )
-    return _finish_keys(_contact_keys(people, address_book, holders, "whatsapp_contacts"))
+    from analysis.linking.inference import infer_numbers
+
+    base = inferred if inferred is not None else infer_numbers(people, social)
+    with_wa = infer_numbers(people, social, extra_uploaders=np.asarray(owners, dtype=bool))
+    key = ["facebook_person_id", "inferred_e164"]
+    new = with_wa.merge(base[key], on=key, how="left", indicator=True, validate="one_to_one")
+    new = new[new["_merge"] == "left_only"]
+    return _finish_keys(_inferred_keys(new, "whatsapp_contacts"))
 
 
 def _finish_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -61,7 +61,8 @@ def permitted_match_rows(
 
     Facebook's own sources always; ``whatsapp`` rows only for account holders whose
     ads purpose is permitted; ``whatsapp_contacts`` rows only with the address-book
-    switch on and the owner's ads purpose permitted.
+    switch on (they are made only from the books of owners whose ads purpose is
+    permitted: :func:`whatsapp_contact_keys`).
 
     >>> m = pd.DataFrame({"person_id": [0, 1, 1], "owner_person_id": [0, 1, 0],
     ...                   "source": ["profile", "whatsapp", "whatsapp_contacts"]})
@@ -71,11 +72,10 @@ def permitted_match_rows(
     ads_permitted = np.asarray(ads_permitted, dtype=bool)
     source = matches["source"].astype(str).to_numpy()
     person = matches["person_id"].to_numpy(dtype=np.int64)
-    owner = matches["owner_person_id"].to_numpy(dtype=np.int64)
     keep = ~np.isin(source, WHATSAPP_SOURCES)
     keep |= (source == "whatsapp") & ads_permitted[person]
     if address_books_flow:
-        keep |= (source == "whatsapp_contacts") & ads_permitted[owner]
+        keep |= source == "whatsapp_contacts"
     return keep
 
 
@@ -277,6 +277,8 @@ def run_scenarios(
     seed: int,
     scenarios: dict | None = None,
     lists: CustomerLists | None = None,
+    inferred: pd.DataFrame | None = None,
+    customer_keys: pd.DataFrame | None = None,
 ) -> AdsResults:
     """Simulate Custom Audiences under every scenario.
 
@@ -285,7 +287,9 @@ def run_scenarios(
     people : pandas.DataFrame
         The population.
     social : analysis.world.SocialWorld, optional
-        Supplies the address books (shadow contacts); ``None`` leaves them out.
+        Supplies the uploaded address books from which the linking module infers numbers
+        for accounts (shadow contacts, :func:`analysis.linking.infer_numbers`); ``None``
+        leaves them out.
     params : AdsParams, optional
     seed : int
         Seed for the customer lists.
@@ -295,6 +299,11 @@ def run_scenarios(
         Customer lists made earlier by :func:`generate_customer_lists`, to compare
         assumptions about Facebook's data on the very same lists; made from ``params`` and
         ``seed`` when omitted.
+    inferred : pandas.DataFrame, optional
+        :func:`analysis.linking.infer_numbers` on ``social`` (computed when needed).
+    customer_keys : pandas.DataFrame, optional
+        :func:`hash_customer_keys` of ``lists`` with emails, reused (email rows are dropped
+        when ``params.match_emails`` is off).
     """
     from analysis import policy
 
@@ -302,35 +311,48 @@ def run_scenarios(
     scenarios = policy.builtin_scenarios() if scenarios is None else scenarios
     if lists is None:
         lists = generate_customer_lists(people, params, seed=seed)
-    ckeys = hash_customer_keys(lists.customers, include_emails=params.match_emails)
-    book = social.address_book if social is not None else None
-    attrs = social.person_attrs if social is not None else None
-    shadow = params.shadow_contacts_usable and book is not None
+    if customer_keys is None:
+        ckeys = hash_customer_keys(lists.customers, include_emails=params.match_emails)
+    elif params.match_emails:
+        ckeys = customer_keys
+    else:
+        ckeys = customer_keys[customer_keys["key_kind"] != "email"].reset_index(drop=True)
+    any_flow = social is not None and any(policy.address_books_flow(s) for s in scenarios.values())
+    shadow = params.shadow_contacts_usable and social is not None
+    if inferred is None and (shadow or any_flow):
+        from analysis.linking.inference import infer_numbers
+
+        inferred = infer_numbers(people, social)
     fkeys = facebook_match_keys(
-        people,
-        book if shadow else None,
-        attrs if shadow else None,
-        include_emails=params.match_emails,
+        people, inferred if shadow else None, include_emails=params.match_emails
     )
-    if book is not None and any(policy.address_books_flow(s) for s in scenarios.values()):
-        fkeys = pd.concat([fkeys, whatsapp_contact_keys(people, book)], ignore_index=True)
     matches = match_customers(ckeys, fkeys)
     reachable = reachable_by_phone(people, fkeys)
     rates, auds, reach = [], [], []
     for name, scenario in scenarios.items():
         ads = policy.permitted_purposes(people, scenario)["ads"].to_numpy(dtype=bool)
         states = policy.effective_states(people, scenario).astype(str).to_numpy()
+        flow = policy.address_books_flow(scenario) and social is not None
+        s_matches, s_keys = matches, fkeys
+        if flow:
+            holders = people["is_whatsapp_user"].to_numpy(bool) & (states != "left_whatsapp")
+            book_ads = policy.field_purposes(people, scenario, "address_book")["ads"]
+            wkeys = whatsapp_contact_keys(
+                people, social, holders & book_ads.to_numpy(bool), inferred=inferred
+            )
+            s_keys = pd.concat([fkeys, wkeys], ignore_index=True)
+            s_matches = pd.concat([matches, match_customers(ckeys, wkeys)], ignore_index=True)
         result = evaluate_scenario(
             name,
             people,
             lists,
             ckeys,
-            matches,
-            fkeys,
+            s_matches,
+            s_keys,
             ads,
             np.isin(states, OPT_OUT_STATES),
             min_audience_size=params.min_audience_size,
-            address_books_flow=policy.address_books_flow(scenario) and book is not None,
+            address_books_flow=flow,
             reachable=reachable,
         )
         rates.append(result.match_rates)

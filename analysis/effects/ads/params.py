@@ -139,7 +139,8 @@ class AdsParams(Params):
         True,
         kind="bool",
         description="Facebook matches on numbers it found in other users' uploaded contacts "
-        "(shadow contact information), attached to the account of the person they belong to.",
+        "(shadow contact information), attached to accounts by the linking module's "
+        "inference (a contact label matching the account's name; analysis.linking).",
         source=_VENKATADRI + " (shown for 2018; its use in 2016 is an assumption)",
         confidence="med",
     )

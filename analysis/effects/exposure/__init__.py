@@ -42,25 +42,33 @@ is on its paths (another candidate fell out of the top-k).
 
 Collective exposure and shadow ties
 -----------------------------------
-:func:`collective_exposure`: people who took the partial opt-out or left, and have a
-Facebook account, are *exposed* when a WhatsApp-caused contact edge touches them (a
-tie of theirs made visible) or they are in a WhatsApp-only suggestion; plotted
-against the share of their real-world ties whose data may be used for suggestions.
+Exposure is harm to the person it names, never what they are shown
+(:mod:`analysis.effects.exposure.harm`): (i) suggested to someone else because of
+WhatsApp data; (ii) a tie of theirs known to Facebook through someone else's upload;
+(iii) their number attached to an account or a shadow profile by other people's data.
+:func:`collective_exposure` gives them for the people who took the partial opt-out, left,
+or never used WhatsApp, against the share of their ties whose data may be used for
+suggestions. Sensitive suggestions are split by what they reveal
+(:data:`SENSITIVE_SCOPES`): between two people who share a sensitive third party (two
+patients of one clinician), or a person's own private tie.
 :func:`shadow_tie_auc`: ties between non-members (never WhatsApp users and leavers)
-predicted from the books of the members who disclose (Horvat et al. 2012).
+predicted from the books of the members who disclose, against negatives from the same
+country and from the same city.
 
 Modules
 -------
 params       vocabulary, ExposureParams, output tables
 contacts     contact edges
 suggestions  suggestions per scenario and their attribution
+harm         exposure as harm to the exposed person, per person
 collective   collective exposure and the clinician example
 shadow       shadow ties among non-members
 """
 
-from analysis.effects.exposure import collective, contacts, params, shadow, suggestions
+from analysis.effects.exposure import collective, contacts, harm, params, shadow, suggestions
 from analysis.effects.exposure.collective import *
 from analysis.effects.exposure.contacts import *
+from analysis.effects.exposure.harm import *
 from analysis.effects.exposure.params import *
 from analysis.effects.exposure.shadow import *
 from analysis.effects.exposure.suggestions import *
@@ -69,6 +77,7 @@ __all__ = [
     *params.__all__,
     *contacts.__all__,
     *suggestions.__all__,
+    *harm.__all__,
     *collective.__all__,
     *shadow.__all__,
 ]

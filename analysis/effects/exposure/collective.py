@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.effects.exposure.contacts import _bool
-from analysis.effects.exposure.params import OPTED_OUT_STATES, ExposureParams
+from analysis.effects.exposure.harm import EXPOSURE_GROUPS, person_exposure
+from analysis.effects.exposure.params import ExposureParams
 from analysis.effects.exposure.suggestions import ScenarioSuggestions, _each_scenario
 from analysis.effects.suggest import (
     SuggestParams,
@@ -33,78 +33,80 @@ def collective_exposure(
     suggest: SuggestParams | None = None,
     *,
     seed: int | None = None,
+    groups: Sequence[str] = EXPOSURE_GROUPS,
 ) -> pd.DataFrame:
-    """Find opted-out and departed Facebook members exposed through other people's data.
+    """Exposures (i)-(iii) of the people in ``groups``, with the share of their ties who share.
 
-    For each scenario and each person with a Facebook account whose effective state is
-    in :data:`OPTED_OUT_STATES`: ``default_tie_share`` (share of their real-world ties
-    whose phone number may be used for suggestions), ``is_tie_exposed`` (a
-    WhatsApp-caused contact edge touches them), ``is_suggested`` (in a WhatsApp-only
-    suggestion, either side) and ``is_exposed`` (either). ``suggest`` sets how
-    suggestions are ranked.
+    For each scenario, :func:`analysis.effects.exposure.person_exposure` of everyone whose
+    group (:func:`analysis.effects.exposure.exposure_group`) is in ``groups`` and who has at
+    least one real-world tie, plus ``default_tie_share``: the share of their ties whose
+    phone number may be used for suggestions (their contacts' choices, not theirs).
+    ``suggest`` sets how suggestions are ranked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scenario`` and the :func:`person_exposure` columns, plus ``default_tie_share``.
     """
+    from analysis.linking.inference import infer_numbers
+
     people = world.people
-    members = _bool(people, "is_facebook_user")
     ties = world.tie_matrix()
     deg = np.diff(ties.indptr)
+    base = infer_numbers(people, world)
     frames = []
     for name, r in _each_scenario(world, scenarios, suggest, seed, ties):
         scenario = scenarios[name]
-        states = r.states.astype(str).to_numpy()
         sharing = field_purposes(people, scenario, "phone_number", seed=seed)[
             "suggestions"
         ].to_numpy(bool)
         share = np.divide(
             ties @ sharing.astype(float), deg, out=np.full(len(people), np.nan), where=deg > 0
         )
-        c = r.edges[r.edges["is_whatsapp_caused"]]
-        touched = np.zeros(len(people), dtype=bool)
-        touched[c["owner_person_id"].to_numpy()] = True
-        touched[c["contact_person_id"].to_numpy()] = True
-        sugg = np.zeros(len(people), dtype=bool)
-        sugg[r.whatsapp_only["person_id"].to_numpy()] = True
-        sugg[r.whatsapp_only["suggested_person_id"].to_numpy()] = True
-        who = np.flatnonzero(np.isin(states, OPTED_OUT_STATES) & members & (deg > 0))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "scenario": name,
-                    "person_id": who,
-                    "consent_state": pd.array(states[who], dtype="string"),
-                    "default_tie_share": share[who],
-                    "is_tie_exposed": touched[who],
-                    "is_suggested": sugg[who],
-                    "is_exposed": touched[who] | sugg[who],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+        per = person_exposure(world, r, scenario, seed=seed, inferred=base)
+        keep = per["exposure_group"].isin(list(groups)).to_numpy() & (deg > 0)
+        frames.append(per[keep].assign(default_tie_share=share[keep]).assign(scenario=name))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["scenario", *[c for c in out.columns if c != "scenario"]]]
 
 
 def exposure_curve(per_person: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
-    """Binned share exposed against the share of ties who kept the default.
+    """Binned shares exposed against the share of the person's ties who share by default.
+
+    ``suggested_share`` is over the bin's Facebook members (only they can be suggested);
+    ``tie_known_share`` and ``number_attached_share`` over everyone in the bin.
 
     Returns
     -------
     pandas.DataFrame
-        ``bin_low``, ``bin_high``, ``bin_mid``, ``person_count``, ``exposed_share``,
-        ``tie_exposed_share``, ``suggested_share`` (bins with nobody are dropped).
+        ``bin_low``, ``bin_high``, ``bin_mid``, ``person_count``, ``member_count``,
+        ``suggested_share``, ``tie_known_share``, ``number_attached_share`` (bins with
+        nobody are dropped).
     """
     if bins < 1:
         raise ValueError(f"bins = {bins!r} must be a positive integer")
     edges = np.linspace(0.0, 1.0, bins + 1)
     idx = np.clip(np.digitize(per_person["default_tie_share"].to_numpy(), edges[1:-1]), 0, bins - 1)
+    member = per_person["has_facebook_account"].to_numpy(bool)
+    frame = per_person.assign(
+        bin=idx,
+        member=member,
+        suggested=np.where(member, per_person["suggested_count"].to_numpy() > 0, np.nan),
+        tie_known=per_person["tie_known_count"].to_numpy() > 0,
+        number_attached=per_person["number_attached_count"].to_numpy() > 0,
+    )
     g = (
-        per_person.assign(bin=idx)
-        .groupby("bin")
+        frame.groupby("bin")
         .agg(
             person_count=("person_id", "size"),
-            exposed_share=("is_exposed", "mean"),
-            tie_exposed_share=("is_tie_exposed", "mean"),
-            suggested_share=("is_suggested", "mean"),
+            member_count=("member", "sum"),
+            suggested_share=("suggested", "mean"),
+            tie_known_share=("tie_known", "mean"),
+            number_attached_share=("number_attached", "mean"),
         )
+        .reset_index()
     )
-    g = g.reset_index()
+    g["member_count"] = g["member_count"].astype(np.int64)
     b = g["bin"].to_numpy()
     g.insert(0, "bin_low", edges[b])
     g.insert(1, "bin_high", edges[b + 1])
@@ -135,7 +137,10 @@ def exposure_curves(
     per_person = pd.concat(
         [
             collective_exposure(
-                world, {f"{u:.2f}": scenarios[base].with_uptake(u) for u in uptakes}, suggest
+                world,
+                {f"{u:.2f}": scenarios[base].with_uptake(u) for u in uptakes},
+                suggest,
+                groups=("opted_out", "left"),
             ).assign(setting=base)
             for base in bases
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from analysis.core.labels import SENSITIVE_PAIR_LABELS
+from analysis.core.labels import SENSITIVE_PAIR_LABELS, SENSITIVE_SCOPE_LABELS
 from analysis.core.params import Params, param
 from analysis.core.schema import Field, Table, register
 
@@ -17,6 +17,8 @@ __all__ = [
     "SCENARIO_SUMMARY",
     "SENSITIVE_PAIR_KINDS",
     "SENSITIVE_PAIR_LABELS",
+    "SENSITIVE_SCOPES",
+    "SENSITIVE_SCOPE_LABELS",
     "ExposureParams",
 ]
 
@@ -41,6 +43,22 @@ SENSITIVE_PAIR_KINDS = (
     "co_sources",
     "co_clients_lawyer",
 )
+
+
+#: Which sensitive kinds reveal something to someone new. ``third_party``: the two share a
+#: sensitive third party (two patients of one clinician): each learns the other's secret.
+#: ``own_tie``: the suggestion is the viewer's own private tie (their clinician, an
+#: ex-partner): it shows Facebook knows the tie, but tells the viewer nothing new.
+SENSITIVE_SCOPES = {
+    "third_party": ("co_patients", "co_clients_sex_worker", "co_sources", "co_clients_lawyer"),
+    "own_tie": (
+        "patient_clinician",
+        "client_sex_worker",
+        "source_journalist",
+        "client_lawyer",
+        "ex_partner",
+    ),
+}
 
 
 _CO_KIND = {
@@ -150,8 +168,9 @@ SCENARIO_SUMMARY = register(
             ),
             Field("whatsapp_only_share", "whatsapp_only_count / suggestion_count.", "float64"),
             Field(
-                "members_with_whatsapp_only_share",
-                "Share of Facebook members shown at least one WhatsApp-only suggestion.",
+                "members_suggested_share",
+                "Share of Facebook members suggested to someone else because of WhatsApp data "
+                "(being shown a suggestion does not count).",
                 "float64",
             ),
             Field(
@@ -167,6 +186,18 @@ SCENARIO_SUMMARY = register(
             Field(
                 "sensitive_count",
                 "WhatsApp-only suggestions that expose a sensitive tie (any kind).",
+                "int64",
+            ),
+            Field(
+                "third_party_sensitive_count",
+                "WhatsApp-only suggestions between two people who share a sensitive third "
+                "party (two patients of one clinician, ...): they reveal a secret to someone new.",
+                "int64",
+            ),
+            Field(
+                "own_tie_sensitive_count",
+                "WhatsApp-only suggestions of a person's own private tie (their clinician, an "
+                "ex-partner, ...).",
                 "int64",
             ),
             Field(

@@ -21,6 +21,7 @@ from analysis.effects.exposure.params import (
     OPTED_OUT_STATES,
     SENSITIVE_PAIR_KINDS,
     SENSITIVE_PAIR_LABELS,
+    SENSITIVE_SCOPES,
 )
 from analysis.effects.suggest import (
     SuggestParams,
@@ -302,7 +303,7 @@ def summarise(world: Any, result: ScenarioSuggestions, *, tie_matrix=None) -> di
         "whatsapp_caused_edge_count": int(result.edges["is_whatsapp_caused"].sum()),
         "whatsapp_only_count": len(only),
         "whatsapp_only_share": len(only) / shown if shown else 0.0,
-        "members_with_whatsapp_only_share": (np.unique(u).size / members.sum())
+        "members_suggested_share": (np.unique(v[u != v]).size / members.sum())
         if members.sum()
         else 0.0,
         "baseline_precision_share": float(_is_tie(world, bu, bv, tie_matrix).mean())
@@ -312,6 +313,12 @@ def summarise(world: Any, result: ScenarioSuggestions, *, tie_matrix=None) -> di
         if len(only)
         else float("nan"),
         "sensitive_count": int((only["sensitive_kind"].astype(str) != "none").sum()),
+        "third_party_sensitive_count": int(
+            only["sensitive_kind"].astype(str).isin(SENSITIVE_SCOPES["third_party"]).sum()
+        ),
+        "own_tie_sensitive_count": int(
+            only["sensitive_kind"].astype(str).isin(SENSITIVE_SCOPES["own_tie"]).sum()
+        ),
         "opted_out_involved_count": int((opted[u] | opted[v]).sum()),
     }
 
@@ -348,7 +355,13 @@ def _each_scenario(world: Any, scenarios: Mapping[str, Scenario], suggest, seed,
 
 
 def sensitive_counts(results: Mapping[str, ScenarioSuggestions]) -> pd.DataFrame:
-    """Count WhatsApp-only suggestions per scenario and sensitive kind (zeros kept)."""
+    """Count WhatsApp-only suggestions per scenario and sensitive kind (zeros kept).
+
+    ``scope`` says whether the kind reveals a secret to someone new (``third_party``: the
+    two share a sensitive third party) or is the person's own private tie (``own_tie``);
+    see :data:`analysis.effects.exposure.SENSITIVE_SCOPES`.
+    """
+    scope_of = {k: s for s, kinds in SENSITIVE_SCOPES.items() for k in kinds}
     rows = []
     for name, r in results.items():
         counts = r.whatsapp_only["sensitive_kind"].astype(str).value_counts()
@@ -357,6 +370,7 @@ def sensitive_counts(results: Mapping[str, ScenarioSuggestions]) -> pd.DataFrame
                 {
                     "scenario": name,
                     "sensitive_kind": kind,
+                    "scope": scope_of[kind],
                     "label": SENSITIVE_PAIR_LABELS[kind],
                     "suggestion_count": int(counts.get(kind, 0)),
                 }

@@ -16,9 +16,12 @@ from analysis.report.charts.common import _labels, _legend_below
 __all__ = [
     "plot_clinician_example",
     "plot_exposure_curve",
+    "plot_exposure_distribution",
+    "plot_exposure_shares",
     "plot_new_suggestions",
     "plot_sensitive_ties",
     "plot_shadow_auc",
+    "plot_unlock_curve",
 ]
 
 
@@ -37,14 +40,14 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
     fig : matplotlib.figure.Figure
     data : pandas.DataFrame
         ``scenario``, ``scenario_title``, ``whatsapp_only_share``,
-        ``members_with_whatsapp_only_share`` (0-1), one row per scenario.
+        ``members_suggested_share`` (0-1), one row per scenario.
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
     from analysis.report.figures import PALETTE
 
-    data = summary[["scenario", "whatsapp_only_share", "members_with_whatsapp_only_share"]].copy()
+    data = summary[["scenario", "whatsapp_only_share", "members_suggested_share"]].copy()
     data.insert(1, "scenario_title", _labels(data["scenario"].tolist(), scenarios))
     data = data.reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.8))
@@ -58,29 +61,33 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
     )
     ax.barh(
         y + 0.2,
-        data["members_with_whatsapp_only_share"],
+        data["members_suggested_share"],
         height=0.4,
         color=PALETTE[1],
-        label="share of Facebook members shown at least one",
+        label="share of Facebook members suggested to someone else because of it",
     )
     ax.set_yticks(y, data["scenario_title"])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share that exists only because of WhatsApp data")
+    ax.set_xlabel("Share (tier c: WhatsApp data used for friend suggestions)")
     ax.set_title("Friend suggestions that exist only because of WhatsApp data", loc="left")
     _legend_below(ax, 2, -0.1)
     return fig, data
 
 
 def plot_sensitive_ties(sens: pd.DataFrame, scenarios: Mapping[str, Scenario], keep: Sequence[str]):
-    """Stacked bars of WhatsApp-only suggestions revealing a sensitive tie, by kind.
+    """Stacked bars of WhatsApp-only suggestions revealing a sensitive tie, by what they reveal.
+
+    Left panel: suggestions between two people who share a sensitive third party (two
+    patients of one clinician: each learns the other's secret). Right panel: suggestions
+    of a person's own private tie (their clinician, an ex-partner).
 
     Parameters
     ----------
     sens : pandas.DataFrame
-        Output of :func:`sensitive_counts`.
+        Output of :func:`sensitive_counts` (with its ``scope`` column).
     scenarios : mapping of str to Scenario
         For the chart labels.
     keep : sequence of str
@@ -94,29 +101,41 @@ def plot_sensitive_ties(sens: pd.DataFrame, scenarios: Mapping[str, Scenario], k
     """
     import matplotlib.pyplot as plt
 
+    from analysis.effects.exposure.params import SENSITIVE_SCOPE_LABELS
     from analysis.report.figures import PALETTE
 
-    wide = sensitive_table(sens, keep)
     labels = _labels(list(keep), scenarios)
     data = sens[sens["scenario"].isin(keep)].reset_index(drop=True)
     data.insert(1, "scenario_title", data["scenario"].map(dict(zip(keep, labels, strict=True))))
     colours = [*PALETTE, "#999999"]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    left = np.zeros(len(keep))
-    for i, label in enumerate(wide.index):
-        values = wide.loc[label].to_numpy(dtype=float)
-        ax.barh(labels, values, left=left, label=label, color=colours[i % len(colours)])
-        left += values
-    ax.invert_yaxis()
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel("WhatsApp-only suggestions revealing a sensitive tie")
-    ax.set_title("Friend suggestions that reveal a sensitive tie, by kind", loc="left")
-    _legend_below(ax, 2, -0.16)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.8), sharey=True)
+    for ax, scope in zip(axes, ("third_party", "own_tie"), strict=True):
+        part = sens[sens["scope"] == scope]
+        wide = sensitive_table(part, keep)
+        left = np.zeros(len(keep))
+        for i, label in enumerate(wide.index):
+            values = wide.loc[label].to_numpy(dtype=float)
+            ax.barh(labels, values, left=left, label=label, color=colours[i % len(colours)])
+            left += values
+        ax.grid(axis="y", visible=False)
+        ax.set_title(
+            f"Between {SENSITIVE_SCOPE_LABELS[scope]}"
+            if scope == "third_party"
+            else f"Of {SENSITIVE_SCOPE_LABELS[scope]}",
+            loc="left",
+            fontsize=9,
+        )
+        ax.set_xlabel("WhatsApp-only suggestions (tier c)")
+        ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.14))
+    axes[0].invert_yaxis()
+    fig.suptitle(
+        "Friend suggestions that reveal a sensitive tie, by what they reveal", x=0.01, ha="left"
+    )
     return fig, data
 
 
 def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
-    """Share of opted-out or departed people exposed, by the share of their ties at default.
+    """Share of opted-out or departed Facebook members suggested to others, by their ties' choices.
 
     Parameters
     ----------
@@ -144,7 +163,7 @@ def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
         part = data[data["setting"] == setting]
         ax.plot(
             part["bin_mid"],
-            part["exposed_share"],
+            part["suggested_share"],
             marker="o",
             color=PALETTE[i % len(PALETTE)],
             label=titles[setting],
@@ -154,21 +173,25 @@ def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("Share of the person's ties whose data may be used for suggestions")
-    ax.set_ylabel("Share of opted-out or departed people exposed")
-    ax.set_title("Exposed by other people's choices", loc="left")
+    ax.set_ylabel("Suggested to someone else because of WhatsApp data")
+    ax.set_title(
+        "Opted out or left, still suggested to others (tier c; Facebook members)", loc="left"
+    )
     _legend_below(ax, 2, -0.16)
     return fig, data
 
 
-def plot_shadow_auc(table: pd.DataFrame, *, reference: float = 0.85):
-    """AUC of shadow-tie prediction by disclosure share (log axis), with the seed range.
+def plot_shadow_auc(table: pd.DataFrame):
+    """AUC of shadow-tie prediction by disclosure share (log axis), with the seed interval.
+
+    One curve per way negatives are matched (:data:`analysis.effects.exposure.NEGATIVE_MATCHES`):
+    a non-tied shadow profile from the same country as the positive's first person, or
+    from the same city. No published figure is drawn: it comes from a different set-up.
 
     Parameters
     ----------
     table : pandas.DataFrame
         Output of :func:`shadow_auc_table`.
-    reference : float
-        A dashed reference AUC.
 
     Returns
     -------
@@ -183,22 +206,96 @@ def plot_shadow_auc(table: pd.DataFrame, *, reference: float = 0.85):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     x = table["disclosure_share"] * 100
     for i, (suffix, label) in enumerate(
-        (("", "full score"), ("_shared_contacts", "shared contacts only"))
+        (("same_country", "negatives from the same country"), ("same_city", "from the same city"))
     ):
-        ax.plot(x, table[f"mean{suffix}"], marker="o", color=PALETTE[i], label=label)
+        ax.plot(x, table[f"mean_{suffix}"], marker="o", color=PALETTE[i], label=label)
         ax.fill_between(
-            x, table[f"low{suffix}"], table[f"high{suffix}"], color=PALETTE[i], alpha=0.25
+            x, table[f"low_{suffix}"], table[f"high_{suffix}"], color=PALETTE[i], alpha=0.25
         )
-    ax.axhline(reference, color="grey", linestyle="--", linewidth=1, label=f"AUC {reference:g}")
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1, label="guessing")
     ax.set_xscale("log")
     ticks = x.to_numpy()
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
+    ax.set_ylim(0.3, 1.0)
     ax.set_xlabel("% of members whose address books are disclosed")
     ax.set_ylabel("AUC, ties between non-members")
     ax.set_title("Predicting ties between people who are not members", loc="left")
     _legend_below(ax, 3, -0.16)
     return fig, table.copy()
+
+
+def plot_exposure_shares(shares: pd.DataFrame):
+    """Bars: share of each group with each exposure, with the denominator in the label.
+
+    ``shares`` is :func:`analysis.effects.exposure.exposure_shares` output (one world or
+    pooled). Returns ``(fig, data)``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.effects.exposure.harm import EXPOSURE_LABELS, EXPOSURES, GROUP_LABELS
+    from analysis.report.figures import PALETTE
+
+    groups = list(dict.fromkeys(shares["exposure_group"]))
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    y = np.arange(len(groups))[::-1]
+    h = 0.26
+    for i, e in enumerate(EXPOSURES):
+        d = shares[shares["exposure"] == e].set_index("exposure_group").reindex(groups)
+        ax.barh(y + (1 - i) * h, d["exposed_share"], h, color=PALETTE[i], label=EXPOSURE_LABELS[e])
+        for yy, v, n in zip(y + (1 - i) * h, d["exposed_share"], d["people_count"], strict=True):
+            ax.text(v, yy, f" {v:.0%} of {int(n):,}", va="center", fontsize=7)
+    ax.set_yticks(y, [GROUP_LABELS[g] for g in groups])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1.18)
+    ax.set_xlabel("Share of everyone in the group (only Facebook members can be suggested)")
+    ax.set_title("Exposed through other people's data, whatever they chose", loc="left")
+    _legend_below(ax, 1, -0.14)
+    return fig, shares.reset_index(drop=True)
+
+
+def plot_exposure_distribution(dist: pd.DataFrame):
+    """Per-person counts of each exposure, per group (:func:`exposure_distribution`).
+
+    One panel per exposure; bars are the share of everyone in the group
+    with that many other people exposing them. Returns ``(fig, data)``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.effects.exposure.harm import EXPOSURES, GROUP_LABELS
+    from analysis.report.figures import PALETTE
+
+    groups = list(dict.fromkeys(dist["exposure_group"]))
+    short = {
+        "suggested": "(i) suggested to someone else (WhatsApp data)",
+        "tie_known": "(ii) a tie known via someone else's upload",
+        "number_attached": "(iii) number attached by others' data",
+    }
+    fig, axes = plt.subplots(1, len(EXPOSURES), figsize=(12, 4.0), sharey=True)
+    for ax, e in zip(axes, EXPOSURES, strict=True):
+        part = dist[dist["exposure"] == e]
+        bins = list(dict.fromkeys(part["count_bin"]))
+        x = np.arange(len(bins))
+        w = 0.8 / len(groups)
+        for i, g in enumerate(groups):
+            d = part[part["exposure_group"] == g].set_index("count_bin").reindex(bins)
+            ax.bar(
+                x - 0.4 + w * (i + 0.5),
+                d["people_share"],
+                w,
+                color=PALETTE[i],
+                label=GROUP_LABELS[g],
+            )
+        ax.set_xticks(x, bins, fontsize=7, rotation=45)
+        ax.set_xlabel("other people exposing them", fontsize=8)
+        ax.set_title(short[e], fontsize=9, loc="left")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    axes[0].set_ylabel("Share of the group")
+    axes[0].legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.2), ncols=3)
+    fig.tight_layout()
+    return fig, dist.reset_index(drop=True)
 
 
 def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
@@ -281,3 +378,40 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
         by=[pos[b][1] for b in drawn["b"]],
     ).round(4)
     return fig, data
+
+
+def plot_unlock_curve(curve: pd.DataFrame):
+    """Audiences unlocked by WhatsApp's numbers, by list length, one line per minimum size.
+
+    One panel per assumption about Facebook's own data (:func:`analysis.effects.ads.unlock_curve`
+    output). Returns ``(fig, data)``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.report.figures import PALETTE
+
+    labels = list(dict.fromkeys(curve["facebook_data"]))
+    fig, axes = plt.subplots(1, len(labels), figsize=(3.6 * len(labels), 3.8), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, label in zip(axes, labels, strict=True):
+        part = curve[curve["facebook_data"] == label]
+        for i, (m, g) in enumerate(part.groupby("min_audience_size", sort=True)):
+            ax.plot(
+                g["list_size_count"],
+                g["unlocked_share"],
+                marker="o",
+                color=PALETTE[i % len(PALETTE)],
+                label=f"minimum audience {m:,}",
+            )
+        ax.set_xscale("log")
+        ticks = sorted(part["list_size_count"].unique())
+        ax.set_xticks(ticks, [f"{t:,}" for t in ticks], fontsize=7)
+        ax.minorticks_off()
+        ax.set_xlabel("Customers per list", fontsize=8)
+        ax.set_title(label, fontsize=9, loc="left")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    axes[0].set_ylabel("Businesses unlocked by WhatsApp (tier d)")
+    axes[0].legend(frameon=False, fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig, curve.reset_index(drop=True)

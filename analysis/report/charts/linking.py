@@ -18,6 +18,7 @@ from analysis.linking.params import (
 __all__ = [
     "plot_headline",
     "plot_precision_recall",
+    "plot_time_tiers",
     "plot_uniqueness",
     "plot_uploader_curve",
     "plot_window_curve",
@@ -77,19 +78,25 @@ def plot_headline(
     title: str,
     mechanisms: Sequence[str] = (*MECHANISMS, "any"),
 ):
-    """Stacked bars: per mechanism panel, per scenario, share of WhatsApp users by permitted use.
+    """Stacked bars: per mechanism panel, per scenario, share of WhatsApp users by highest tier.
 
     ``summary`` is :func:`mean_t_interval` of the ``shares`` table (columns scenario,
-    mechanism, purpose_class, mean, low, high). Error bars show the 95% interval of
-    the total linked share.
+    mechanism, purpose_class, mean, low, high). Segments are the tiers (d) ads, (c)
+    suggestions, (b) Facebook's own use, (a) reached only; error bars show the 95% interval
+    of the share reached (tier a).
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
     from analysis.report.figures import PALETTE
 
-    classes = [c for c in PURPOSE_CLASSES if c != "not_linked"]
-    colours = {"ads": PALETTE[3], "suggestions": PALETTE[1], "infrastructure_only": PALETTE[5]}
+    classes = [c for c in PURPOSE_CLASSES if c != "not_reached"]
+    colours = {
+        "ads": PALETTE[3],
+        "suggestions": PALETTE[1],
+        "own_use_only": PALETTE[0],
+        "reached_only": PALETTE[5],
+    }
     scen = list(scenario_titles)
     fig, axes = plt.subplots(1, len(mechanisms), figsize=(3.0 * len(mechanisms), 5.2), sharey=True)
     axes = np.atleast_1d(axes)
@@ -101,7 +108,7 @@ def plot_headline(
             vals = np.array([s.loc[(m, sc, c), "mean"] for sc in scen])
             ax.barh(y, vals, left=left, color=colours[c], label=PURPOSE_CLASS_LABELS[c])
             left += vals
-        nl = s.loc[[(m, sc, "not_linked") for sc in scen]]
+        nl = s.loc[[(m, sc, "not_reached") for sc in scen]]
         lo = 1 - nl["high"].to_numpy()
         hi = 1 - nl["low"].to_numpy()
         ax.errorbar(
@@ -117,18 +124,20 @@ def plot_headline(
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlim(0, 1)
     axes[0].set_yticks(np.arange(len(scen))[::-1], [scenario_titles[k] for k in scen])
-    axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=3)
+    axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=2)
     fig.suptitle(title, x=0.01, ha="left")
     data = summary[summary["mechanism"].isin(mechanisms)].reset_index(drop=True)
     return fig, data
 
 
 def plot_window_curve(curve_summary: pd.DataFrame, labels: Mapping[str, str], *, title: str):
-    """Share usable for ads over days 0-30 after acceptance, one line (95% band) per scenario.
+    """Tier (d) over days 0-30 after acceptance: usable now, and held from earlier days.
 
     ``curve_summary`` is :func:`mean_t_interval` of the ``curve`` table melted to a
     ``measure`` column (scenario, day, measure, mean, low, high); ``labels`` maps
-    scenario names to legend labels. The dashed line is the share linked for any use.
+    scenario names to legend labels. Solid lines: a join usable for ads from what may flow
+    that day; dotted: from what Facebook received up to that day (held with the uses it
+    was received for); dashed black: tier (b), Facebook's own use, for the first scenario.
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
@@ -138,23 +147,72 @@ def plot_window_curve(curve_summary: pd.DataFrame, labels: Mapping[str, str], *,
     fig, ax = plt.subplots()
     for i, (name, label) in enumerate(labels.items()):
         d = curve_summary[(curve_summary["scenario"] == name)]
-        ads = d[d["measure"] == "usable_for_ads_share"]
         colour = PALETTE[i % len(PALETTE)]
-        ax.plot(ads["day"], ads["mean"], color=colour, label=f"Usable for ads: {label}")
+        ads = d[d["measure"] == "usable_for_ads_share"]
+        ax.plot(ads["day"], ads["mean"], color=colour, label=f"(d) usable for ads now: {label}")
         ax.fill_between(ads["day"], ads["low"], ads["high"], color=colour, alpha=0.2)
-    linked = curve_summary[curve_summary["measure"] == "linked_share"]
-    first = linked[linked["scenario"] == next(iter(labels))]
+        held = d[d["measure"] == "held_usable_for_ads_share"]
+        ax.plot(held["day"], held["mean"], color=colour, ls=":", lw=1.2)
+    first = curve_summary[
+        (curve_summary["measure"] == "own_join_share")
+        & (curve_summary["scenario"] == next(iter(labels)))
+    ]
     ax.plot(
-        first["day"], first["mean"], color="black", ls="--", label="Linked, any use (all uptakes)"
+        first["day"],
+        first["mean"],
+        color="black",
+        ls="--",
+        label="(b) joined for Facebook's own use",
     )
+    ax.plot([], [], color="grey", ls=":", label="(d) held from data received up to that day")
     ax.set_xlabel("Days since the user accepted the new terms")
     ax.set_ylabel("Share of WhatsApp users")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1)
     ax.set_title(title, loc="left")
-    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    ax.legend(frameon=False, fontsize=7, loc="lower left")
     data = curve_summary[curve_summary["scenario"].isin(list(labels))].reset_index(drop=True)
     return fig, data
+
+
+def plot_time_tiers(table: pd.DataFrame, *, title: str):
+    """Tiers held and flowing per cohort (:func:`analysis.linking.time_table`).
+
+    One panel per cohort and day; in each, the four tiers for what Facebook holds (with
+    the uses it was received for; with only the uses the person's state now allows) and
+    for what flows afterwards. Returns ``(fig, data)``.
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    from analysis.linking.tiers import TIER_LETTERS, TIERS
+    from analysis.report.figures import PALETTE
+
+    views = {
+        "held_as_received": "held, uses as received",
+        "held_as_now": "held, only uses allowed now",
+        "flowing": "flows afterwards",
+    }
+    cases = list(dict.fromkeys(zip(table["cohort"], table["day"], strict=True)))
+    names = {"opted_out": "opted out on day {}", "left": "accepted, left on day {}"}
+    from analysis.report.charts.common import _panel_grid
+
+    fig, axes = _panel_grid(len(cases), ncols=3, size=(3.0, 2.7))
+    x = np.arange(len(TIERS))
+    for ax, (cohort, day) in zip(axes, cases, strict=False):
+        part = table[(table["cohort"] == cohort) & (table["day"] == day)]
+        for i, (v, lab) in enumerate(views.items()):
+            d = part[part["view"] == v].set_index("tier").reindex(list(TIERS))
+            ax.bar(x + (i - 1) * 0.27, d["share"], 0.27, color=PALETTE[i], label=lab)
+        ax.set_xticks(x, [TIER_LETTERS[t] for t in TIERS])
+        ax.set_title(names[cohort].format(day), fontsize=8)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylim(0, 1)
+    axes[0].set_ylabel("Share of the cohort")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, frameon=False, fontsize=8, loc="lower center", ncols=3)
+    fig.suptitle(title, x=0.01, ha="left")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    return fig, table.reset_index(drop=True)
 
 
 def plot_uniqueness(table: pd.DataFrame, *, title: str):

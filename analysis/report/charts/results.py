@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report.charts.common import _panel_grid
-from analysis.results.headlines import HEADLINES, LINK_SCENARIOS
+from analysis.results.metrics import HEADLINES, LINK_SCENARIOS
 from analysis.results.robustness import tornado_data
 from analysis.results.wording import _get, _has
 
@@ -21,13 +21,18 @@ __all__ = [
 
 
 def plot_linking(summary: pd.DataFrame, scenario_titles: Mapping[str, str] | None = None):
-    """Plot grouped bars per scenario: share linked, usable for suggestions, for ads (95% bars).
+    """Plot the four linking tiers per scenario (grouped bars, 95% intervals).
+
+    (a) WhatsApp data reached Facebook; (b) Facebook may join it to the person's account for
+    its own purposes; (c) the join may be used for friend suggestions; (d) for ads. Shares
+    of WhatsApp users (people who left included).
 
     Returns ``(fig, data)``.
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
+    from analysis.linking.tiers import TIER_LABELS, TIERS
     from analysis.report.figures import PALETTE
 
     if scenario_titles is None:
@@ -35,22 +40,23 @@ def plot_linking(summary: pd.DataFrame, scenario_titles: Mapping[str, str] | Non
 
         b = builtin_scenarios()
         scenario_titles = {k: b[k].title for k in LINK_SCENARIOS}
-    metrics = ["linked_share", "usable_for_suggestions_share", "usable_for_ads_share"]
-    labels = ["Linked (any use)", "Usable for suggestions", "Usable for ads"]
+    metrics = [f"{t}_share" for t in TIERS]
+    labels = [TIER_LABELS[t] for t in TIERS]
     scen = list(scenario_titles)
     data = summary[summary["metric"].isin(metrics) & summary["scenario"].isin(scen)].copy()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(8, 5.2))
     y = np.arange(len(scen))[::-1]
-    h = 0.26
+    h = 0.2
+    colours = [PALETTE[5], PALETTE[0], PALETTE[1], PALETTE[3]]
     for i, (m, lab) in enumerate(zip(metrics, labels, strict=True)):
         d = data[data["metric"] == m].set_index("scenario").reindex(scen)
         mean = d["mean"].to_numpy(float)
         err = [mean - d["low"].to_numpy(float), d["high"].to_numpy(float) - mean]
         ax.barh(
-            y + (1 - i) * h,
+            y + (1.5 - i) * h,
             mean,
             h,
-            color=PALETTE[i],
+            color=colours[i],
             label=lab,
             xerr=np.clip(err, 0, None),
             error_kw={"lw": 0.8, "capsize": 2},
@@ -58,9 +64,9 @@ def plot_linking(summary: pd.DataFrame, scenario_titles: Mapping[str, str] | Non
     ax.set_yticks(y, [scenario_titles[k] for k in scen])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share of WhatsApp users")
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=3)
-    ax.set_title("WhatsApp users linked to their Facebook account, by scenario", loc="left")
+    ax.set_xlabel("Share of WhatsApp users (people who left included)")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2, fontsize=8)
+    ax.set_title("What reached Facebook, and what it may join and use, by scenario", loc="left")
     data["scenario_title"] = data["scenario"].map(scenario_titles)
     return fig, data.reset_index(drop=True)
 

@@ -38,13 +38,13 @@ def run_figures(tables: Mapping[str, pd.DataFrame], scenario: Any, comparison: s
     left = np.zeros(len(data2))
     names = {**scenario_labels(), scenario.name: scenario.title}
     rows = [names.get(k, k) for k in data2.index]
-    for cls in (c for c in data2.columns if c != "not_linked"):
+    for cls in (c for c in data2.columns if c != "not_reached"):
         label = PURPOSE_CLASS_LABELS.get(cls, cls)
         ax.barh(rows, data2[cls], left=left, label=label, color=colour("purpose_class", cls))
         left += data2[cls].to_numpy()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_title("WhatsApp users linked to a Facebook account, by permitted use", loc="left")
+    ax.set_title("WhatsApp users by the highest tier they reach (any mechanism)", loc="left")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=3)
     return [
         (
