@@ -25,6 +25,22 @@ __all__ = [
 ]
 
 
+@dataclass
+class CustomerLists:
+    """The businesses and their customer lists.
+
+    Attributes
+    ----------
+    businesses : pandas.DataFrame
+        ``business_id``, ``country_code``, ``list_size_count``.
+    customers : pandas.DataFrame
+        :data:`AD_CUSTOMERS`.
+    """
+
+    businesses: pd.DataFrame
+    customers: pd.DataFrame
+
+
 def _messy_emails(email: pd.Series, rng: np.random.Generator, share: float) -> pd.Series:
     email = email.astype("string")
     messy = rng.random(len(email)) < share
