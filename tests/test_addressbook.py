@@ -104,11 +104,15 @@ def test_writing_styles_round_trip_at_home(country):
         pd.Series([country] * len(styles)),
         pd.Series(styles),
     )
-    e164, reason = normalise_entries(raw, pd.Series([country] * len(styles)))
+    e164, _ = normalise_entries(raw, pd.Series([country] * len(styles)))
     right = dict(zip(styles, (e164 == NUMBER[country]).fillna(False), strict=True))
     traps = {("BR", "old_form"), ("MX", "old_form"), ("DE", "digits_with_country_code")}
     for style in styles:
-        assert right[style] == ((country, style) not in traps), (country, style, raw[styles.index(style)])
+        assert right[style] == ((country, style) not in traps), (
+            country,
+            style,
+            raw[styles.index(style)],
+        )
     assert len(set(raw)) >= len(styles) - 2, "styles write differently"
 
 

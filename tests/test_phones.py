@@ -4,8 +4,7 @@ import numpy as np
 import phonenumbers as pn
 import pytest
 
-from analysis.core import known_country_codes
-from analysis.core import ParameterError, load
+from analysis.core import ParameterError, known_country_codes, load
 from analysis.world import (
     BLOCK_ROLES,
     WorldParams,
@@ -71,7 +70,11 @@ def test_oversized_request_is_refused():
         draw_numbers("ES", max_people("ES") + 1, np.random.default_rng(1))
 
 
-@pytest.mark.parametrize("block", all_blocks(), ids=lambda b: f"{b.country_code}-{b.role}-{b.prefix}-{b.national_number_length}")
+@pytest.mark.parametrize(
+    "block",
+    all_blocks(),
+    ids=lambda b: f"{b.country_code}-{b.role}-{b.prefix}-{b.national_number_length}",
+)
 def test_every_block_is_proved_unallocated_and_possible(block):
     # exact: no number-type pattern of any region sharing the calling code can match
     assert allocated_types_in_block(block) == []
@@ -96,7 +99,7 @@ def test_block_table_documents_every_block():
     table = load("phone_blocks")
     assert set(table["block_role"]) <= set(BLOCK_ROLES)
     assert (table["reason"].str.len() > 20).all()
-    for row, block in zip(table.itertuples(), all_blocks(), strict=False):
+    for row in table.itertuples():
         assert row.block_capacity == 10 ** (row.national_number_length - len(row.block_prefix))
     assert sum(b.role == "subscribers" for b in all_blocks()) == len(blocks())
 

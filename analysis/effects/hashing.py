@@ -150,7 +150,7 @@ def phone_match_key(raw: object, default_region: str) -> tuple[str | None, str]:
 
 
 def _key_from_e164(e164: str | None, reason: str, text: str) -> tuple[str | None, str]:
-    """The match key of one normalised number (see :func:`phone_match_key`)."""
+    """Return the match key of one normalised number (see :func:`phone_match_key`)."""
     if reason == AMBIGUOUS:  # digits with the country code: the upload format itself
         e164, reason = "+" + pn.normalize_digits_only(text), "ok"
     if e164 is None:

@@ -34,14 +34,26 @@ wording     the findings in plain words
 robustness  sensitivity to unknown parameters, conclusions, convergence
 methods     methods tables generated from the package's metadata
 dictionary  the data dictionary
+phone_audit the phone-safety audit over every table and the committed notebooks
+world_export every table of one world as parquet (python -m analysis world)
 """
 
-from analysis.results import dictionary, headlines, methods, robustness, wording
+from analysis.results import (
+    dictionary,
+    headlines,
+    methods,
+    phone_audit,
+    robustness,
+    wording,
+    world_export,
+)
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
 from analysis.results.methods import *
+from analysis.results.phone_audit import *
 from analysis.results.robustness import *
 from analysis.results.wording import *
+from analysis.results.world_export import *
 
 __all__ = [
     *headlines.__all__,
@@ -49,4 +61,6 @@ __all__ = [
     *robustness.__all__,
     *methods.__all__,
     *dictionary.__all__,
+    *phone_audit.__all__,
+    *world_export.__all__,
 ]

@@ -80,6 +80,7 @@ __all__ = [
     "format_number",
     "max_people",
     "normalise",
+    "number_problems",
 ]
 
 
@@ -99,7 +100,7 @@ BLOCK_ROLES = ("subscribers", "old_form", "typo")
 
 @dataclass(frozen=True)
 class PhoneBlock:
-    """One synthetic block: numbers ``+<calling_code><prefix>`` + digits, ``national_number_length`` long."""
+    """One synthetic block: ``+<calling_code><prefix>`` and digits, national length."""
 
     country_code: str
     calling_code: int
@@ -145,7 +146,7 @@ def all_blocks() -> tuple[PhoneBlock, ...]:
 
 @cache
 def blocks() -> dict[str, PhoneBlock]:
-    """Subscriber blocks by ISO country code (the numbers people have)."""
+    """Return the subscriber blocks by ISO country code (the numbers people have)."""
     return {b.country_code: b for b in all_blocks() if b.role == "subscribers"}
 
 
@@ -207,6 +208,23 @@ def draw_numbers(country_code: str, n: int, rng: np.random.Generator) -> np.ndar
     return np.asarray(text.to_pylist(), dtype=object)
 
 
+def _block_lookup(numbers) -> tuple[np.ndarray, np.ndarray]:
+    """Role and country of the block each E.164 text lies in (``""`` for none)."""
+    values = np.asarray(numbers, dtype=object)
+    present = pd.notna(pd.Series(values, dtype=object)).to_numpy()
+    text = pa.array(np.where(present, values, ""), pa.string())
+    length = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+    role = np.full(len(values), "", dtype=object)
+    country = np.full(len(values), "", dtype=object)
+    for block in reversed(all_blocks()):  # earlier roles overwrite later ones
+        hit = (length == block.e164_length) & pc.starts_with(text, block.e164_prefix).to_numpy(
+            zero_copy_only=False
+        )
+        role[hit] = block.role
+        country[hit] = block.country_code
+    return role, country
+
+
 def block_role_of(numbers) -> np.ndarray:
     """Role of the block each E.164 text lies in (``""`` for none), vectorised.
 
@@ -216,50 +234,131 @@ def block_role_of(numbers) -> np.ndarray:
     >>> block_role_of(["+447610000001", "+44761000001", "+447910000001", None]).tolist()
     ['subscribers', 'typo', '', '']
     """
-    text = pd.Series(np.asarray(numbers, dtype=object), dtype="string").fillna("")
-    length = text.str.len().to_numpy()
-    role = np.full(len(text), "", dtype=object)
-    for block in reversed(all_blocks()):  # earlier roles overwrite later ones
-        hit = (length == block.e164_length) & text.str.startswith(block.e164_prefix).to_numpy(
-            dtype=bool
+    return _block_lookup(numbers)[0]
+
+
+def _block_index(numbers) -> np.ndarray:
+    """Index into :func:`all_blocks` of the first block holding each E.164 text (-1: none)."""
+    text = pa.array(np.asarray(numbers, dtype=object), pa.string())
+    length = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+    out = np.full(len(text), -1, dtype=np.int64)
+    for i, block in reversed(list(enumerate(all_blocks()))):
+        hit = (length == block.e164_length) & pc.starts_with(text, block.e164_prefix).to_numpy(
+            zero_copy_only=False
         )
-        role[hit] = block.role
-    return role
+        out[hit] = i
+    return out
 
 
-def check_numbers(numbers) -> pd.DataFrame:
-    """Classify E.164 texts against the scheme, each distinct text checked once.
+@cache
+def _block_is_unallocated(block: PhoneBlock) -> bool:
+    """Tell whether the block is proved unallocated and its length possible (once)."""
+    sample = pn.parse(
+        f"{block.e164_prefix}{0:0{block.national_number_length - len(block.prefix)}d}"
+    )
+    return not allocated_types_in_block(block) and pn.is_possible_number(sample)
+
+
+def check_numbers(numbers, *, direct_sample: int | None = None) -> pd.DataFrame:
+    """Classify E.164 texts against the scheme.
 
     Returns one row per input: ``number``, ``block_role`` (``subscribers``, ``old_form``,
-    ``typo`` or ``""`` outside every block), ``is_parsed`` (``phonenumbers`` reads it),
-    ``is_possible`` and ``is_valid`` (``phonenumbers``: a valid number could be a real
-    subscriber's). Missing values are ``is_parsed`` False.
+    ``typo`` or ``""`` outside every block), ``block_country``, ``is_parsed``
+    (``phonenumbers`` reads it), ``is_possible`` and ``is_valid`` (``phonenumbers``: a
+    valid number could be a real subscriber's). Missing values are ``is_parsed`` False.
 
-    >>> check_numbers(["+447610000001", "+447911123456"])[["block_role", "is_valid"]].values.tolist()
+    A number outside every block is checked with ``phonenumbers`` itself. A number
+    inside a block takes the block's answer: the block is proved unallocated at once
+    (:func:`allocated_types_in_block`); with ``direct_sample`` a seeded sample of that
+    many distinct in-block numbers is also checked one by one (default: all of them).
+
+    >>> out = check_numbers(["+447610000001", "+447911123456"])
+    >>> out[["block_role", "is_valid"]].values.tolist()
     [['subscribers', False], ['', True]]
     """
     text = pd.Series(np.asarray(numbers, dtype=object), dtype="object")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    role_u, _ = _block_lookup(np.asarray(uniques, dtype=object))
     parsed = np.zeros(len(uniques) + 1, dtype=bool)
     possible = np.zeros(len(uniques) + 1, dtype=bool)
     valid = np.zeros(len(uniques) + 1, dtype=bool)
-    for i, value in enumerate(uniques):
+    inside = np.flatnonzero(role_u != "")
+    by_block = np.zeros(len(uniques), dtype=bool)
+    if inside.size and direct_sample is not None:
+        proved = np.array([_block_is_unallocated(b) for b in all_blocks()])
+        ok = _block_index(np.asarray(uniques, dtype=object)[inside])
+        ok = (ok >= 0) & proved[np.maximum(ok, 0)]
+        by_block[inside[ok]] = True
+        parsed[inside[ok]] = possible[inside[ok]] = True
+        if direct_sample > 0:  # and a seeded sample of them one by one
+            chosen = inside[ok]
+            if direct_sample < chosen.size:
+                chosen = np.random.default_rng(0).choice(chosen, size=direct_sample, replace=False)
+            by_block[chosen] = False
+    for i in np.flatnonzero(~by_block):
         try:
-            number = pn.parse(str(value), None)
+            number = pn.parse(str(uniques[i]), None)
         except NumberParseException:
             continue
         parsed[i] = True
         possible[i] = pn.is_possible_number(number)
         valid[i] = pn.is_valid_number(number)
+    role_u, country_u = _block_lookup(np.asarray(uniques, dtype=object))
+    role_u, country_u = np.append(role_u, ""), np.append(country_u, "")
     return pd.DataFrame(
         {
             "number": text.to_numpy(dtype=object),
-            "block_role": block_role_of(text.to_numpy(dtype=object)),
+            "block_role": role_u[codes],
+            "block_country": country_u[codes],
             "is_parsed": parsed[codes],
             "is_possible": possible[codes],
             "is_valid": valid[codes],
         }
     )
+
+
+def number_problems(
+    numbers, is_typo=None, country_codes=None, *, direct_sample: int | None = None
+) -> np.ndarray:
+    """Why each E.164 text breaks the synthetic scheme (``""`` when it keeps it).
+
+    The rules of the phone-safety audit: a number must parse, must not be *valid* for
+    ``phonenumbers`` (it could be a real subscriber's), and must lie in a documented
+    block; a ``typo`` block only when the row is marked as a typo (``is_typo``), and
+    in the block of ``country_codes`` when given. Missing values pass (nothing to check).
+    ``direct_sample``: see :func:`check_numbers`.
+
+    >>> for why in number_problems(["+447610000001", "+447911123456", "+44761000001", None]):
+    ...     print(repr(why))
+    ''
+    "valid per phonenumbers: could be a real subscriber's"
+    'in a typo block but not marked as a typo'
+    ''
+    """
+    values = np.asarray(numbers, dtype=object)
+    check = check_numbers(values, direct_sample=direct_sample)
+    n = len(values)
+    typo = np.zeros(n, dtype=bool) if is_typo is None else np.asarray(is_typo, dtype=bool)
+    present = pd.notna(pd.Series(values, dtype=object)).to_numpy()
+    out = np.full(n, "", dtype=object)
+    role = check["block_role"].to_numpy(dtype=object)
+    rules = [
+        (present & ~check["is_parsed"].to_numpy(), "does not parse as an E.164 number"),
+        (
+            present & check["is_valid"].to_numpy(),
+            "valid per phonenumbers: could be a real subscriber's",
+        ),
+        (present & (role == ""), "outside every synthetic block"),
+        (present & (role == "typo") & ~typo, "in a typo block but not marked as a typo"),
+    ]
+    if country_codes is not None:
+        wrong = check["block_country"].to_numpy(dtype=object) != np.asarray(
+            country_codes, dtype=object
+        )
+        rules.append((present & (role != "") & wrong, "in another country's block"))
+    for hit, why in reversed(rules):  # the first rule that applies is reported
+        out[hit] = why
+    return out
 
 
 def check_synthetic(numbers, country_codes) -> list[str]:
@@ -469,7 +568,7 @@ def _can_match(pattern: str, allowed: list[frozenset]) -> bool:
 
 
 def allocated_types_in_block(block: PhoneBlock) -> list[tuple[str, str]]:
-    """Number types of the metadata that any number of ``block`` could match.
+    """List the metadata number types that any number of ``block`` could match.
 
     Exact, not sampled: every number-type pattern of every region sharing the
     block's calling code is run over the whole block at once (all strings that
@@ -498,4 +597,3 @@ def allocated_types_in_block(block: PhoneBlock) -> list[tuple[str, str]]:
             if _can_match(desc.national_number_pattern, allowed):
                 found.append((region, kind))
     return found
-

@@ -24,8 +24,8 @@ from analysis.world.phones import all_blocks, normalise
 __all__ = [
     "SHORT_TEXT_DIGITS",
     "normalisation_calls",
-    "normalise_entries",
     "normalise_each",
+    "normalise_entries",
 ]
 
 
@@ -51,19 +51,25 @@ def normalisation_calls(
     >>> texts.tolist(), regions.tolist(), inverse.tolist()
     (['07610000001', '+447610000001'], ['GB', 'ZZ'], [0, 0, 1, 1])
     """
-    raw = pd.Series(np.asarray(raw, dtype=object)).fillna("")
-    region = pd.Series(np.asarray(region, dtype=object))
-    plain = raw.str.fullmatch(r"\+?[0-9() \-./]*").fillna(False).to_numpy(dtype=bool)
-    compact = raw.where(~plain, raw.str.replace(_SEPARATORS, "", regex=True))
-    region = region.where(~(plain & compact.str.startswith("+").to_numpy(dtype=bool)), "ZZ")
+    raw_codes, raw_u = pd.factorize(pd.Series(np.asarray(raw, dtype=object)).fillna(""))
+    reg_codes, reg_u = pd.factorize(pd.Series(np.asarray(region, dtype=object)))
+    width = max(len(reg_u), 1)
+    pair, pair_inverse = np.unique(
+        raw_codes.astype(np.int64) * width + reg_codes, return_inverse=True
+    )
+    raw_p = pd.Series(np.asarray(raw_u, dtype=object)[pair // width], dtype=object)
+    region_p = pd.Series(np.asarray(reg_u, dtype=object)[pair % width], dtype=object)
+    plain = raw_p.str.fullmatch(r"\+?[0-9() \-./]*").fillna(False).to_numpy(dtype=bool)
+    compact = raw_p.where(~plain, raw_p.str.replace(_SEPARATORS, "", regex=True))
+    region_p = region_p.where(~(plain & compact.str.startswith("+").to_numpy(dtype=bool)), "ZZ")
     r_codes, r_uniques = pd.factorize(compact)
-    g_codes, g_uniques = pd.factorize(region)
+    g_codes, g_uniques = pd.factorize(region_p)
     width = max(len(g_uniques), 1)
     key = r_codes.astype(np.int64) * width + g_codes
     uniq, inverse = np.unique(key, return_inverse=True)
     texts = np.asarray(r_uniques, dtype=object)[uniq // width]
     regions = np.asarray(g_uniques, dtype=object)[uniq % width]
-    return texts, regions, inverse.ravel()
+    return texts, regions, inverse.ravel()[pair_inverse.ravel()]
 
 
 def normalise_each(raw, region) -> tuple[pd.Series, pd.Series]:
@@ -106,8 +112,10 @@ def normalise_entries(raw, region) -> tuple[pd.Series, pd.Series]:
     >>> e164, reason = normalise_entries(
     ...     pd.Series(["07610 000001", "07610 000002", "Mum", "4915300000001"]),
     ...     pd.Series(["GB", "GB", "GB", "DE"]))
-    >>> e164.tolist()[:2], reason.tolist()[2:]
-    (['+447610000001', '+447610000002'], ['not a number', 'ambiguous (starts with the country code but has no +)'])
+    >>> e164.tolist()[:2]
+    ['+447610000001', '+447610000002']
+    >>> reason.tolist()[2:]
+    ['not a number', 'ambiguous (starts with the country code but has no +)']
     """
     texts, regions, inverse = normalisation_calls(raw, region)
     e164, reason = _normalise_patterns(texts, regions)
@@ -208,7 +216,7 @@ def _pattern_heads(digits: pd.Series) -> np.ndarray:
 
 @cache
 def _head_rules() -> tuple[tuple[int, tuple[str, ...]], ...]:
-    """(subscriber width, block prefixes) in the order patterns are looked for."""
+    """Return (subscriber width, block prefixes) in the order patterns are looked for."""
     rules: dict[int, list[str]] = {}
     for block in all_blocks():
         base = block.national_number_length - len(block.prefix)
@@ -220,14 +228,16 @@ def _head_rules() -> tuple[tuple[int, tuple[str, ...]], ...]:
 
 
 def _fixed_part(e164: np.ndarray, reason: np.ndarray, tail: np.ndarray) -> np.ndarray:
-    """The part of each result that does not come from the entry's remaining digits.
+    """Return the part of each result that does not come from the remaining digits.
 
     ``"44761"`` for ``+447610000001`` with remaining digits ``0000001``; ``""`` for a
     failure (the whole answer is the reason); None when the result does not end in
     the remaining digits (the pattern cannot be applied by slicing).
     """
     out = np.full(len(e164), None, dtype=object)
-    for i, (e, why, t) in enumerate(zip(e164.tolist(), reason.tolist(), tail.tolist(), strict=True)):
+    for i, (e, why, t) in enumerate(
+        zip(e164.tolist(), reason.tolist(), tail.tolist(), strict=True)
+    ):
         if why != "ok":
             out[i] = ""
         elif t and e.endswith(t):

@@ -290,7 +290,7 @@ def write_numbers(
     typo=None,
     typo_at=None,
 ) -> pd.Series:
-    """Write numbers of ``country`` in ``style`` (one of :data:`STYLES` each), as typed in ``region``.
+    """Write numbers of ``country`` in ``style`` (:data:`STYLES`), as typed in ``region``.
 
     The one number writer of the project (address books and customer lists).
     Vectorised per (country, style, typo) group.
@@ -343,12 +343,16 @@ def write_numbers(
     out = np.empty(n, dtype=object)
     table = blocks()
     key = pd.DataFrame({"c": country, "s": style, "i": idd, "t": typo})
-    for (code, st, prefix, kind), rows in key.groupby(["c", "s", "i", "t"], sort=False).indices.items():
+    for (code, st, prefix, kind), rows in key.groupby(
+        ["c", "s", "i", "t"], sort=False
+    ).indices.items():
         if st == "as_is":  # service codes: kept exactly as saved
             out[rows] = e164.iloc[rows].to_numpy(dtype=object)
             continue
         if code not in WRITING:
-            raise ValueError(f"no writing conventions for country {code!r}; known: {sorted(WRITING)}")
+            raise ValueError(
+                f"no writing conventions for country {code!r}; known: {sorted(WRITING)}"
+            )
         block = table[code]
         cc = str(block.calling_code)
         nsn = e164.iloc[rows].str.slice(1 + len(cc)).reset_index(drop=True)

@@ -158,6 +158,8 @@ def generate_customer_lists(
             "person_id": person_id,
             "phone_style": style,
             "phone_raw": phone_raw,
+            "phone_e164": "+"
+            + normalise_phones(phone_raw, business_country[business_id])["match_key"],
             "is_phone_typo": is_typo,
             "email_raw": email,
         }
