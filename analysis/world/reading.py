@@ -57,11 +57,15 @@ def normalisation_calls(
     pair, pair_inverse = np.unique(
         raw_codes.astype(np.int64) * width + reg_codes, return_inverse=True
     )
-    raw_p = pd.Series(np.asarray(raw_u, dtype=object)[pair // width], dtype=object)
+    raw_p = pa.array(np.asarray(raw_u, dtype=object)[pair // width], pa.string())
     region_p = pd.Series(np.asarray(reg_u, dtype=object)[pair % width], dtype=object)
-    plain = raw_p.str.fullmatch(r"\+?[0-9() \-./]*").fillna(False).to_numpy(dtype=bool)
-    compact = raw_p.where(~plain, raw_p.str.replace(_SEPARATORS, "", regex=True))
-    region_p = region_p.where(~(plain & compact.str.startswith("+").to_numpy(dtype=bool)), "ZZ")
+    plain = pc.match_substring_regex(raw_p, r"^\+?[0-9() \-./]*$").to_numpy(zero_copy_only=False)
+    compact = pc.if_else(
+        pa.array(plain), pc.replace_substring_regex(raw_p, _SEPARATORS, ""), raw_p
+    )
+    plus = pc.starts_with(compact, "+").to_numpy(zero_copy_only=False)
+    region_p = region_p.where(~(plain & plus), "ZZ")
+    compact = pd.Series(compact.to_numpy(zero_copy_only=False), dtype=object)
     r_codes, r_uniques = pd.factorize(compact)
     g_codes, g_uniques = pd.factorize(region_p)
     width = max(len(g_uniques), 1)
