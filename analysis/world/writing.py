@@ -320,7 +320,7 @@ def write_numbers(
     ['0021 1 292 555 0123']
     >>> write_numbers(["+447610000001"], ["GB"], ["national"], typo=["drop"],
     ...               typo_at=[0.0]).tolist()
-    ['07610 00001']
+    ['0761 000001']
     """
     e164 = pd.Series(np.asarray(e164, dtype=object))
     n = len(e164)
