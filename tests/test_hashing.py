@@ -61,6 +61,10 @@ OK_CASES = [
     ("750 12 34 56", "ES", "34750123456"),
     ("+34 750123456", "ES", "34750123456"),
     ("0034 750 12 34 56", "ES", "34750123456"),
+    # digits with the country code but no "+": German lengths allow both readings,
+    # and the upload format carries the country code (issue 14)
+    ("4915300218409", "DE", "4915300218409"),
+    ("49 1530 0218409", "DE", "4915300218409"),
     # a foreign number written in full is read as foreign, whatever the customer's country
     ("+44 7610 000001", "DE", "447610000001"),
     ("+91 5001 234 567", "US", "915001234567"),
@@ -98,6 +102,22 @@ def test_phone_normalisation_failures_say_why(raw, region, reason):
 
 def test_every_country_has_hand_written_cases():
     assert {r for _, r, _ in OK_CASES} == set(blocks())
+
+
+def test_german_key_for_every_writing_style():
+    """The customer's own E.164 digits, for every country, style and block corner."""
+    from analysis.world import STYLES, blocks, write_numbers
+
+    for country, block in blocks().items():
+        subscribers = [0, 1, block.capacity // 2, block.capacity - 1]
+        width = block.national_number_length - len(block.prefix)
+        numbers = [f"{block.e164_prefix}{s:0{width}d}" for s in subscribers]
+        for style in STYLES:
+            if style in ("as_is", "old_form"):  # not a customer's style (old forms differ)
+                continue
+            written = write_numbers(numbers, [country] * 4, [style] * 4)
+            for number, raw in zip(numbers, written, strict=True):
+                assert phone_match_key(raw, country) == (number[1:], "ok"), (country, style, raw)
 
 
 def test_unknown_region_is_a_clear_error():

@@ -4,8 +4,21 @@ import numpy as np
 import phonenumbers as pn
 import pytest
 
-from analysis.core import known_country_codes
-from analysis.world import blocks, check_synthetic, draw_numbers, format_number, normalise
+from analysis.core import ParameterError, known_country_codes, load
+from analysis.world import (
+    BLOCK_ROLES,
+    WorldParams,
+    all_blocks,
+    allocated_types_in_block,
+    block_role_of,
+    blocks,
+    check_numbers,
+    check_synthetic,
+    draw_numbers,
+    format_number,
+    max_people,
+    normalise,
+)
 
 
 def test_every_country_has_a_block_with_room():
@@ -54,4 +67,55 @@ def test_draws_are_distinct_and_seeded():
 
 def test_oversized_request_is_refused():
     with pytest.raises(ValueError, match="synthetic block holds"):
-        draw_numbers("ES", 600_000, np.random.default_rng(1))
+        draw_numbers("ES", max_people("ES") + 1, np.random.default_rng(1))
+
+
+@pytest.mark.parametrize(
+    "block",
+    all_blocks(),
+    ids=lambda b: f"{b.country_code}-{b.role}-{b.prefix}-{b.national_number_length}",
+)
+def test_every_block_is_proved_unallocated_and_possible(block):
+    # exact: no number-type pattern of any region sharing the calling code can match
+    assert allocated_types_in_block(block) == []
+    width = block.national_number_length - len(block.prefix)
+    corners = [0, 1, block.capacity // 3, block.capacity - 1]
+    numbers = [f"{block.e164_prefix}{s:0{width}d}" for s in corners]
+    for number in numbers:
+        parsed = pn.parse(number, None)
+        assert pn.is_possible_number(parsed) and not pn.is_valid_number(parsed), number
+    assert (block_role_of(numbers) != "").all()
+
+
+def test_the_proof_finds_allocated_ranges():
+    from analysis.world import PhoneBlock
+
+    assert ("GB", "mobile") in allocated_types_in_block(PhoneBlock("GB", 44, 10, "791"))
+    assert ("DE", "mobile") in allocated_types_in_block(PhoneBlock("DE", 49, 11, "153"))
+    assert allocated_types_in_block(PhoneBlock("US", 1, 10, "212")) != []  # New York
+
+
+def test_block_table_documents_every_block():
+    table = load("phone_blocks")
+    assert set(table["block_role"]) <= set(BLOCK_ROLES)
+    assert (table["reason"].str.len() > 20).all()
+    for row in table.itertuples():
+        assert row.block_capacity == 10 ** (row.national_number_length - len(row.block_prefix))
+    assert sum(b.role == "subscribers" for b in all_blocks()) == len(blocks())
+
+
+def test_documented_maximum_population_fits_the_blocks():
+    params = WorldParams(n_people=5_000_000)  # the documented maximum validates
+    for code, share in params.country_shares().items():
+        assert 5_000_000 * share * 1.01 < max_people(code), code
+    with pytest.raises(ParameterError, match="n_people"):
+        WorldParams(n_people=5_000_001)
+    with pytest.raises(ParameterError, match="synthetic phone block numbers at most 2,500,000"):
+        WorldParams(n_people=5_000_000, country_weights={"GB": 1.0})
+
+
+def test_check_numbers_classifies_blocks_and_validity():
+    out = check_numbers(["+447610000001", "+44761000001", "+552047318869", "+447911123456", None])
+    assert out["block_role"].tolist() == ["subscribers", "typo", "old_form", "", ""]
+    assert out["is_valid"].tolist() == [False, False, False, True, False]
+    assert out["is_parsed"].tolist() == [True, True, True, True, False]

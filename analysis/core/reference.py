@@ -70,6 +70,7 @@ _SPECS = {
             "national_number_length",
             "block_prefix",
             "block_capacity",
+            "block_role",
             "reason",
         ],
         {"block_prefix": str},

@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 import phonenumbers as pn
 
-from analysis.world.phones import blocks, calling_code, normalise
+from analysis.world.phones import AMBIGUOUS, blocks, calling_code, normalise
+from analysis.world.reading import normalise_entries
 
 __all__ = [
     "EMPTY",
@@ -108,7 +109,10 @@ def phone_match_key(raw: object, default_region: str) -> tuple[str | None, str]:
 
     The number is parsed with :func:`analysis.world.normalise` (a number typed
     without a country code is read as a number of ``default_region``), then
-    written as digits only: country code first, no ``+``, no leading zeros.
+    written as digits only: country code first, no ``+``, no leading zeros. Digits
+    that start with the region's own calling code and read as a possible number both
+    with and without it (German numbers, whose lengths are loose) are already in the
+    upload format, which always carries the country code: they are kept as typed.
 
     Parameters
     ----------
@@ -131,6 +135,8 @@ def phone_match_key(raw: object, default_region: str) -> tuple[str | None, str]:
     ('447700900123', 'ok')
     >>> phone_match_key("(292) 555-0123", "US")
     ('12925550123', 'ok')
+    >>> phone_match_key("4915300218409", "DE")
+    ('4915300218409', 'ok')
     >>> phone_match_key("  ", "GB")
     (None, 'empty')
     >>> phone_match_key("07700 9001", "GB")
@@ -143,6 +149,13 @@ def phone_match_key(raw: object, default_region: str) -> tuple[str | None, str]:
     if not text:
         return None, EMPTY
     e164, reason = normalise(text, default_region)
+    return _key_from_e164(e164, reason, text)
+
+
+def _key_from_e164(e164: str | None, reason: str, text: str) -> tuple[str | None, str]:
+    """Return the match key of one normalised number (see :func:`phone_match_key`)."""
+    if reason == AMBIGUOUS:  # digits with the country code: the upload format itself
+        e164, reason = "+" + pn.normalize_digits_only(text), "ok"
     if e164 is None:
         return None, reason
     digits = e164[1:]
@@ -218,11 +231,24 @@ def normalise_phones(
         raise ValueError(f"regions has {len(regions)} values but raw has {len(raw)}")
     for region in pd.unique(regions):
         _check_region(region)
-    pairs = pd.DataFrame({"raw": raw.where(raw.notna(), None), "region": regions})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna({"raw": "\0missing"})))
-    results = [phone_match_key(None if r == "\0missing" else r, g) for r, g in uniques]
-    keys = np.array([k for k, _ in results] + [None], dtype=object)[codes]
-    reasons = np.array([why for _, why in results] + [MISSING], dtype=object)[codes]
+    missing = raw.isna().to_numpy()
+    text = raw.where(~missing, "").astype(str).str.strip()
+    empty = (text == "").to_numpy() & ~missing
+    usable = ~missing & ~empty
+    keys = np.full(len(raw), None, dtype=object)
+    reasons = np.where(missing, MISSING, EMPTY).astype(object)
+    if usable.any():
+        e164, why = normalise_entries(text[usable], regions[usable])
+        e164 = e164.astype(object).where(e164.notna(), None).to_numpy(dtype=object)
+        why = why.to_numpy(dtype=object)
+        # the key rules per distinct normalised result (a few per number)
+        pairs = pd.DataFrame({"e": e164, "r": why, "t": text[usable].to_numpy(dtype=object)})
+        ambiguous = pairs["r"] == AMBIGUOUS
+        pairs.loc[~ambiguous.to_numpy(), "t"] = ""  # the typed text matters only then
+        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna({"e": "\0"})))
+        results = [_key_from_e164(None if e == "\0" else e, r, t) for e, r, t in uniques]
+        keys[usable] = np.array([k for k, _ in results], dtype=object)[codes]
+        reasons[usable] = np.array([r for _, r in results], dtype=object)[codes]
     return pd.DataFrame(
         {"match_key": pd.array(keys, dtype="string"), "reason": reasons.astype(str)}
     )

@@ -35,16 +35,30 @@ robustness  sensitivity to unknown parameters, conclusions, convergence
 methods     methods tables generated from the package's metadata
 pooling     per-country values pooled, weighted by 2016 WhatsApp users
 dictionary  the data dictionary
+phone_audit the phone-safety audit over every table and the committed notebooks
+world_export every table of one world as parquet (python -m analysis world)
 """
 
-from analysis.results import dictionary, headlines, methods, metrics, pooling, robustness, wording
+from analysis.results import (
+    dictionary,
+    headlines,
+    methods,
+    metrics,
+    phone_audit,
+    pooling,
+    robustness,
+    wording,
+    world_export,
+)
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
 from analysis.results.methods import *
 from analysis.results.metrics import *
+from analysis.results.phone_audit import *
 from analysis.results.pooling import *
 from analysis.results.robustness import *
 from analysis.results.wording import *
+from analysis.results.world_export import *
 
 __all__ = [
     *metrics.__all__,
@@ -54,4 +68,6 @@ __all__ = [
     *methods.__all__,
     *pooling.__all__,
     *dictionary.__all__,
+    *phone_audit.__all__,
+    *world_export.__all__,
 ]

@@ -8,7 +8,8 @@ Modules
 params       WorldParams (population) and SocialParams (social world)
 tables       field metadata of people, ties, person attributes, address books
 phones       the synthetic phone-number scheme (never a real subscriber's)
-writing      how people write numbers, and how typed numbers are read back
+writing      how people write numbers (the one number writer)
+reading      how typed numbers are read back (normalisation by writing pattern)
 population   the synthetic population generator
 summaries    population summary tables
 ties         the tie model: foci, sensitive roles, Facebook friendships
@@ -24,6 +25,7 @@ from analysis.world import (
     params,
     phones,
     population,
+    reading,
     socialworld,
     structure,
     summaries,
@@ -36,6 +38,7 @@ from analysis.world.edgelist import *
 from analysis.world.params import *
 from analysis.world.phones import *
 from analysis.world.population import *
+from analysis.world.reading import *
 from analysis.world.socialworld import *
 from analysis.world.structure import *
 from analysis.world.summaries import *
@@ -48,6 +51,7 @@ __all__ = [
     *tables.__all__,
     *phones.__all__,
     *writing.__all__,
+    *reading.__all__,
     *population.__all__,
     *summaries.__all__,
     *ties.__all__,

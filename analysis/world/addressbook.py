@@ -11,15 +11,14 @@ sometimes saved without their country code. Labels are what people save: "Mum",
 "Dr K", first names, nicknames.
 
 Every entry is then normalised with :func:`analysis.world.normalise` using the
-owner's country as the default region. ``phonenumbers`` is per-string Python
-(~30,000 strings a second), so each distinct ``(raw, region)`` is normalised once
-(:func:`normalise_entries`); a book's entries repeat the same few writings of the
-same numbers, so the distinct count is several times smaller than the entries.
+owner's country as the default region, resolved once per writing pattern
+(:func:`analysis.world.normalise_entries`). Every writing is safe: it reads back to a
+synthetic block or fails (:mod:`analysis.world.writing`).
 
 >>> from analysis.world import normalise_entries
->>> normalise_entries(pd.Series(["07610 000001", "Mum", "+49 1530 0000001"]),
-...                   pd.Series(["GB", "GB", "GB"]))[1].tolist()
-['ok', 'not a number', 'ok']
+>>> normalise_entries(pd.Series(["07610 000001", "Mum", "+49 1530 0000001", "3311"]),
+...                   pd.Series(["GB", "GB", "GB", "DE"]))[1].tolist()
+['ok', 'not a number', 'ok', 'short code (service or emergency number)']
 """
 
 from __future__ import annotations
@@ -30,11 +29,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.seeds import stream
-from analysis.world.phones import blocks, draw_numbers, normalise
+from analysis.world.phones import blocks, draw_numbers
+from analysis.world.reading import normalise_entries
 from analysis.world.writing import (
     DOMESTIC_STYLE_WEIGHTS,
     FOREIGN_STYLE_WEIGHTS,
-    normalisation_calls,
+    IDD_PREFIX,
+    STYLES,
+    TYPO_STYLES,
     write_numbers,
 )
 
@@ -57,8 +59,8 @@ CONTACT_KINDS = ("person", "business", "outside")
 
 
 #: Carrier and emergency short codes people save (label, code as typed), per country.
-#: They are not phone numbers: normalisation fails (or, with Germany's loose lengths,
-#: yields a short "possible" number).
+#: They are not phone numbers: normalisation fails (not a possible number, or a short
+#: code of the owner's country, as Germany's "3311" is).
 SERVICE_CODES = {
     "IN": [("Balance", "*123#"), ("Customer care", "198"), ("Voicemail", "121")],
     "BR": [("Saldo", "*144"), ("Operadora", "1058"), ("Caixa postal", "*100")],
@@ -121,6 +123,8 @@ def empty_address_book() -> pd.DataFrame:
             "entry_raw": pd.Series([], dtype="string"),
             "contact_person_id": pd.Series([], dtype="Int64"),
             "contact_kind": pd.Categorical([], categories=list(CONTACT_KINDS)),
+            "entry_style": pd.Categorical([], categories=list(STYLES)),
+            "is_entry_typo": pd.Series([], dtype="bool"),
             "entry_e164": pd.Series([], dtype="string"),
             "normalise_reason": pd.Categorical([], categories=["ok"]),
         }
@@ -363,11 +367,12 @@ def build_address_book(
         _pick(r, FOREIGN_STYLE_WEIGHTS, m),
     ).astype(object)
     typo = r.random(m) < params.typo_share
-    style[typo] = np.where(
-        r.random(int(typo.sum())) < 0.5, "typo_dropped_digit", "typo_doubled_digit"
-    )
+    typo_kind = np.full(m, "", dtype=object)
+    typo_kind[typo] = np.where(r.random(int(typo.sum())) < 0.5, "drop", "double")
     is_service = ~pd.Series(numbers).str.startswith("+").to_numpy(dtype=bool)
     style[is_service[entry["number"]]] = "as_is"
+    typo_kind[~np.isin(style, TYPO_STYLES)] = ""  # an old form or a code is kept as saved
+    typo_at = r.random(m)
     if owners is not None:  # every draw is made; only the kept books are written
         owners = np.asarray(owners, dtype=bool)
         if owners.shape != (n,):
@@ -375,8 +380,11 @@ def build_address_book(
         kept = owners[entry["owner"]]
         entry = {key: value[kept] for key, value in entry.items()}
         owner_country, style = owner_country[kept], style[kept]
-    raw_texts, raw_id = _write_distinct(entry["number"], numbers, number_country, style)
-    del style, domestic, typo
+        typo_kind, typo_at = typo_kind[kept], typo_at[kept]
+    raw_texts, raw_id = _write_distinct(
+        entry["number"], numbers, number_country, style, owner_country, typo_kind, typo_at
+    )
+    del domestic, typo, typo_at
     e164, reason_codes, reasons = _normalise_ids(raw_texts, raw_id, owner_country)
 
     contact = entry["contact"]
@@ -391,6 +399,8 @@ def build_address_book(
             "contact_kind": pd.Categorical.from_codes(
                 entry["kind"], categories=list(CONTACT_KINDS)
             ),
+            "entry_style": pd.Categorical(style, categories=list(STYLES)),
+            "is_entry_typo": typo_kind != "",
             "entry_e164": e164,
             "normalise_reason": pd.Categorical.from_codes(reason_codes, categories=reasons),
         }
@@ -407,19 +417,15 @@ def _normalise_ids(raw_texts: np.ndarray, raw_id: np.ndarray, region: np.ndarray
     width = max(len(r_uniques), 1)
     key = raw_id.astype(np.int64) * width + r_codes
     uniq, inverse = np.unique(key, return_inverse=True)
-    texts, regions, call = normalisation_calls(
+    e164_u, reason_u = normalise_entries(
         pd.Series(raw_texts[uniq // width]),
         pd.Series(np.asarray(r_uniques, dtype=object)[uniq % width]),
     )
-    results = [normalise(str(t), str(g)) for t, g in zip(texts, regions, strict=True)]
-    e164_u = np.array([x[0] for x in results], dtype=object)
-    reason_u = np.array([x[1] for x in results], dtype=object)
+    reason_u = reason_u.to_numpy(dtype=object)
     reasons = ["ok", *sorted(set(reason_u.tolist()) - {"ok"})]
     code_u = pd.Categorical(reason_u, categories=reasons).codes.astype(np.int8)
-    per_key = call.ravel()
-    pick = per_key[inverse.ravel()]
-    e164 = pd.array(e164_u, dtype="string").take(pick)
-    return e164, code_u[pick], reasons
+    pick = inverse.ravel()
+    return e164_u.array.take(pick), code_u[pick], reasons
 
 
 def _service_entries(country: np.ndarray, params: SocialParams):
@@ -442,23 +448,39 @@ def _service_entries(country: np.ndarray, params: SocialParams):
 
 
 def _write_distinct(
-    number_id: np.ndarray, numbers: np.ndarray, number_country: np.ndarray, style: np.ndarray
+    number_id: np.ndarray,
+    numbers: np.ndarray,
+    number_country: np.ndarray,
+    style: np.ndarray,
+    owner_country: np.ndarray,
+    typo_kind: np.ndarray,
+    typo_at: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`write_numbers` on each distinct (number, style) once.
+    """:func:`write_numbers` on each distinct (number, style, call prefix) once; typos each.
 
-    Returns ``(texts, ids)``: the distinct writings and, per entry, its index.
+    Returns ``(texts, ids)``: the writings and, per entry, its index.
     """
-    s_codes, s_uniques = pd.factorize(np.asarray(style, dtype=object))
+    idd = np.array([IDD_PREFIX.get(c, "00") for c in owner_country.tolist()], dtype=object)
+    s_codes, s_uniques = pd.factorize(pd.Series(style, dtype=object) + "|" + idd)
     width = max(len(s_uniques), 1)
-    key = number_id.astype(np.int64) * width + s_codes
-    uniq, inverse = np.unique(key, return_inverse=True)
-    num = uniq // width
+    clean = typo_kind == ""
+    key = np.where(clean, number_id.astype(np.int64) * width + s_codes, -1)
+    uniq, inverse = np.unique(key[clean], return_inverse=True)
+    first = np.flatnonzero(clean)[np.unique(inverse, return_index=True)[1]]
+    typo_rows = np.flatnonzero(~clean)
+    rows = np.concatenate([first, typo_rows])  # one representative entry per writing
     written = write_numbers(
-        pd.Series(numbers[num]),
-        number_country[num],
-        np.asarray(s_uniques, dtype=object)[uniq % width],
+        pd.Series(numbers[number_id[rows]]),
+        number_country[number_id[rows]],
+        style[rows],
+        region=owner_country[rows],
+        typo=typo_kind[rows],
+        typo_at=typo_at[rows],
     ).to_numpy(dtype=object)
-    return written, inverse.ravel()
+    ids = np.empty(number_id.size, dtype=np.int64)
+    ids[clean] = inverse.ravel()
+    ids[typo_rows] = uniq.size + np.arange(typo_rows.size)
+    return written, ids
 
 
 def normalisation_summary(book: pd.DataFrame) -> pd.DataFrame:

@@ -68,7 +68,9 @@ class EdgeListError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
-def load_edge_list(path: str | Path) -> pd.DataFrame:
+def load_edge_list(
+    path: str | Path, *, weighted: bool = False, delimiter: str | None = None
+) -> pd.DataFrame:
     """Load an undirected, whitespace-separated edge list with ``#`` comments.
 
     Parameters
@@ -76,6 +78,11 @@ def load_edge_list(path: str | Path) -> pd.DataFrame:
     path : str or pathlib.Path
         The text file (UTF-8). Blank lines are skipped; ``#`` starts a comment that
         runs to the end of the line.
+    weighted : bool
+        Lines have a third field, a weight (a number), which is ignored.
+    delimiter : str, optional
+        Field separator other than whitespace, e.g. ``","`` for a CSV file without a
+        header line.
 
     Returns
     -------
@@ -97,9 +104,13 @@ def load_edge_list(path: str | Path) -> pd.DataFrame:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise EdgeListError(path, text_line(path, exc.start), "not UTF-8 text") from None
-    edges = _parse_fast(text)
+    if delimiter is not None:
+        if not delimiter or delimiter in "#\n":
+            raise EdgeListError(path, None, f"delimiter {delimiter!r} is not allowed")
+        text = text.replace(delimiter, " ")
+    edges = _parse_fast(text, weighted)
     if edges is None:  # something is wrong: find the first problem line by line
-        edges = _parse_exact(text, path)
+        edges = _parse_exact(text, path, weighted, delimiter)
     return edges
 
 
@@ -135,7 +146,7 @@ def _pair_key(a, b) -> np.ndarray:
     return np.minimum(ca, cb) * max(len(labels), 1) + np.maximum(ca, cb)
 
 
-def _parse_fast(text: str) -> pd.DataFrame | None:
+def _parse_fast(text: str, weighted: bool = False) -> pd.DataFrame | None:
     """Parse with pandas' C reader; None if anything looks wrong (or no edges).
 
     The fast path for valid files; any doubt hands over to :func:`_parse_exact`,
@@ -162,7 +173,12 @@ def _parse_fast(text: str) -> pd.DataFrame | None:
     if frame.empty:
         return None
     missing = frame.isna() | (frame == "")
-    if not missing[2].all() or missing[0].any() or missing[1].any():
+    if missing[0].any() or missing[1].any():
+        return None
+    if weighted:
+        if pd.to_numeric(frame[2].astype(object), errors="coerce").isna().any():
+            return None
+    elif not missing[2].all():
         return None
     if (frame[0] == frame[1]).any():
         return None
@@ -172,7 +188,42 @@ def _parse_fast(text: str) -> pd.DataFrame | None:
     return _labels_frame(frame[0].to_numpy(dtype=object), frame[1].to_numpy(dtype=object))
 
 
-def _parse_exact(text: str, path: Path) -> pd.DataFrame:
+def _width_problem(fields: list[str], line: str, weighted: bool, delimiter: str | None) -> str:
+    """Explain a line without exactly two labels, with the way to load such a file."""
+    found = f"found {len(fields)} field(s) in {line!r}"
+    if weighted:
+        if len(fields) == 3:
+            return f"the third field of {line!r} is not a number (a weight)"
+        return f"expected two node labels and a weight, {found}"
+    if len(fields) == 3 and _is_number(fields[2]):
+        return (
+            f"expected two node labels, {found}: a weighted edge list? Pass weighted=True "
+            "(command line: --weighted) to ignore the weights, or keep the first two "
+            "columns (cut -d' ' -f1,2)"
+        )
+    if len(fields) == 1 and delimiter is None:
+        for sep in (",", ";", "|"):
+            if sep in line:
+                return (
+                    f"expected two node labels separated by whitespace, {found}: a "
+                    f"{'CSV' if sep == ',' else 'delimited'} file? Pass delimiter={sep!r} "
+                    f"(command line: --delimiter '{sep}'), with any header line removed or "
+                    "commented out with #"
+                )
+    return f"expected two node labels separated by whitespace, {found}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_exact(
+    text: str, path: Path, weighted: bool = False, delimiter: str | None = None
+) -> pd.DataFrame:
     """Line-by-line parse that names the first bad line (slow, for diagnostics)."""
     lines = text.splitlines()
     stripped = [ln.split("#", 1)[0].strip() for ln in lines]
@@ -183,17 +234,15 @@ def _parse_exact(text: str, path: Path) -> pd.DataFrame:
     widths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
     # every check runs on the whole file; the problem on the earliest line is reported
     problems: list[tuple[int, str]] = []
-    bad = np.flatnonzero(widths != 2)
+    right = (widths == 3) if weighted else (widths == 2)
+    if weighted:
+        right &= np.array([len(t) == 3 and _is_number(t[2]) for t in tokens], dtype=bool)
+    bad = np.flatnonzero(~right)
     if bad.size:
         i = int(bad[0])
-        problems.append(
-            (
-                int(line_no[i]),
-                f"expected two node labels separated by whitespace, found {int(widths[i])} "
-                f"field(s) in {lines[line_no[i] - 1].strip()!r}",
-            )
-        )
-    good = np.flatnonzero(widths == 2)
+        line = lines[line_no[i] - 1].strip()
+        problems.append((int(line_no[i]), _width_problem(tokens[i], line, weighted, delimiter)))
+    good = np.flatnonzero(right)
     a = np.array([tokens[i][0] for i in good], dtype=object)
     b = np.array([tokens[i][1] for i in good], dtype=object)
     good_line = line_no[good]

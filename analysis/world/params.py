@@ -210,6 +210,20 @@ class WorldParams(Params):
     def _check_consistency(self) -> None:
         if not any(self.country_weights.get(c, 0) > 0 for c in COUNTRIES):
             raise ParameterError("country_weights: at least one country needs a positive weight")
+        from analysis.world.phones import max_people
+
+        for code, share in self.country_shares().items():
+            # the country's head count is binomial: allow six standard deviations above
+            expected = self.n_people * share
+            worst = expected + 6 * (expected * (1 - share)) ** 0.5
+            if worst > max_people(code):
+                raise ParameterError(
+                    f"n_people = {self.n_people} with country_weights[{code!r}] = "
+                    f"{self.country_weights[code]} puts about {round(expected):,} people in "
+                    f"{code}, but {code}'s synthetic phone block numbers at most "
+                    f"{max_people(code):,} people (data/reference/phone_blocks.csv); "
+                    f"lower n_people or {code}'s country weight"
+                )
 
     @property
     def countries(self) -> tuple[str, ...]:

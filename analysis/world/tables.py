@@ -360,17 +360,31 @@ ADDRESS_BOOK = register(
                 "analysis.world",
             ),
             Field(
+                "entry_style",
+                "How the number was written (analysis.world.STYLES); foreign numbers always with their country code.",
+                "category",
+                "",
+                "analysis.world",
+            ),
+            Field(
+                "is_entry_typo",
+                "The number was typed with one subscriber digit dropped or doubled.",
+                "bool",
+                "",
+                "SocialParams (analysis/world/params.py)",
+            ),
+            Field(
                 "entry_e164",
                 "entry_raw normalised with the owner's country as default region "
-                "(null when it fails). May differ from the contact's true number (e.g. a foreign "
-                "number saved without country code).",
+                "(null when it fails). Differs from the contact's true number only after a typo "
+                "or in Brazil's old eight-digit form; always in a synthetic block.",
                 "string",
                 "E.164",
                 "phonenumbers",
             ),
             Field(
                 "normalise_reason",
-                "'ok' or why normalisation failed (analysis.world.normalise).",
+                "'ok' or why normalisation failed (analysis.world.normalise): not possible, ambiguous, short code, ...",
                 "category",
                 "",
                 "analysis.world",

@@ -16,19 +16,13 @@ from analysis.effects.hashing import (
     sha256_hex,
 )
 from analysis.world.params import COUNTRIES
-from analysis.world.writing import write_phone
+from analysis.world.writing import TYPO_KINDS, write_numbers
 
 __all__ = [
-    "TYPO_KINDS",
     "CustomerLists",
-    "add_typos",
     "generate_customer_lists",
     "hash_customer_keys",
 ]
-
-
-TYPO_KINDS = ("drop", "double", "substitute", "swap")
-"""A digit left out, typed twice, replaced by another, or swapped with its neighbour."""
 
 
 @dataclass
@@ -45,56 +39,6 @@ class CustomerLists:
 
     businesses: pd.DataFrame
     customers: pd.DataFrame
-
-
-def _typo(text: str, kind: str, u: float, digit: int) -> str:
-    positions = [i for i, ch in enumerate(text) if ch.isdigit()]
-    if len(positions) < 2:
-        return text
-    k = min(int(u * len(positions)), len(positions) - 1)
-    i = positions[k]
-    if kind == "drop":
-        return text[:i] + text[i + 1 :]
-    if kind == "double":
-        return text[:i] + text[i] + text[i:]
-    if kind == "substitute":
-        new = str((int(text[i]) + 1 + digit % 9) % 10)  # always a different digit
-        return text[:i] + new + text[i + 1 :]
-    j = positions[k + 1] if k + 1 < len(positions) else positions[k - 1]
-    a, b = sorted((i, j))
-    swapped = text[:a] + text[b] + text[a + 1 : b] + text[a] + text[b + 1 :]
-    # swapping two equal digits changes nothing: replace the digit instead
-    return swapped if swapped != text else _typo(text, "substitute", u, digit)
-
-
-def add_typos(
-    raw: np.ndarray, rng: np.random.Generator, share: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Put one typo (:data:`TYPO_KINDS`) into a random ``share`` of the numbers.
-
-    Returns the new numbers and a bool array marking the changed rows. Only the
-    typo rows are touched (a short comprehension over them).
-
-    >>> raw = np.array(["07610 000001"], dtype=object)
-    >>> out, hit = add_typos(raw, np.random.default_rng(0), 1.0)
-    >>> bool(hit[0]), out[0] != "07610 000001"
-    (True, True)
-    """
-    raw = np.asarray(raw, dtype=object).copy()
-    hit = rng.random(len(raw)) < share
-    idx = np.flatnonzero(hit)
-    kinds = rng.choice(np.array(TYPO_KINDS, dtype=object), size=idx.size)
-    u = rng.random(idx.size)
-    digit = rng.integers(0, 9, size=idx.size)
-    raw[idx] = [
-        _typo(t, k, x, d)
-        for t, k, x, d in zip(
-            raw[idx].tolist(), kinds.tolist(), u.tolist(), digit.tolist(), strict=True
-        )
-    ]
-    changed = np.zeros(len(raw), dtype=bool)
-    changed[idx] = True
-    return raw, changed
 
 
 def _messy_emails(email: pd.Series, rng: np.random.Generator, share: float) -> pd.Series:
@@ -118,8 +62,9 @@ def generate_customer_lists(
 
     Each business sits in one country (drawn with ``params.country_weights`` among the
     countries present) and its customers are distinct people of that country. Phone
-    numbers are written in a style drawn from ``params.phone_style_weights``, with
-    typos at ``params.typo_share``; emails are given at ``params.email_share``.
+    numbers are written by :func:`analysis.world.write_numbers` in a style drawn from
+    ``params.phone_style_weights``, with a typo (:data:`analysis.world.TYPO_KINDS`) at
+    ``params.typo_share``; emails are given at ``params.email_share``.
 
     Parameters
     ----------
@@ -189,8 +134,17 @@ def generate_customer_lists(
     style_names = np.array(list(params.phone_style_weights), dtype=object)
     style_p = np.array(list(params.phone_style_weights.values()), dtype=float)
     style = rng.choice(style_names, size=n, p=style_p / style_p.sum())
-    phone_raw = write_phone(people["phone_e164"].to_numpy(dtype=object)[row], style)
-    phone_raw, is_typo = add_typos(phone_raw, rng, params.typo_share)
+    # one typo (a subscriber digit dropped, doubled, replaced or swapped) in some numbers
+    is_typo = rng.random(n) < params.typo_share
+    typo = np.full(n, "", dtype=object)
+    typo[is_typo] = rng.choice(np.array(TYPO_KINDS, dtype=object), size=int(is_typo.sum()))
+    phone_raw = write_numbers(
+        people["phone_e164"].to_numpy(dtype=object)[row],
+        country[row],
+        style,
+        typo=typo,
+        typo_at=rng.random(n),
+    ).to_numpy(dtype=object)
     gives_email = rng.random(n) < params.email_share
     email = _messy_emails(
         pd.Series(people["email"].to_numpy(dtype=object)[row]), rng, params.email_messy_share
@@ -204,6 +158,8 @@ def generate_customer_lists(
             "person_id": person_id,
             "phone_style": style,
             "phone_raw": phone_raw,
+            "phone_e164": "+"
+            + normalise_phones(phone_raw, business_country[business_id])["match_key"],
             "is_phone_typo": is_typo,
             "email_raw": email,
         }

@@ -13,6 +13,7 @@ from analysis.effects.hashing import (
 )
 
 __all__ = [
+    "every_match_key",
     "facebook_match_keys",
     "hash_prefix64",
     "match_customers",
@@ -244,3 +245,36 @@ def reachable_by_phone(people: pd.DataFrame, facebook_keys: pd.DataFrame) -> np.
     reachable = np.zeros(len(people), dtype=bool)
     reachable[holder[correct]] = True
     return reachable
+
+
+def every_match_key(
+    people: pd.DataFrame, social, *, inferred: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every hashed key Facebook could match on in any scenario: its own and WhatsApp's.
+
+    :func:`facebook_match_keys` with the shadow contacts the linking inference attaches,
+    plus :func:`whatsapp_contact_keys` of every WhatsApp user who did not leave (the
+    address-book switch on, ads permitted for everyone): the widest set a scenario can
+    use, for audits and for exporting a world.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+    social : analysis.world.SocialWorld
+    inferred : pandas.DataFrame, optional
+        :func:`analysis.linking.infer_numbers` on ``social`` (computed if omitted).
+    """
+    from analysis.linking.inference import infer_numbers
+
+    if inferred is None:
+        inferred = infer_numbers(people, social)
+    holders = people["is_whatsapp_user"].to_numpy(bool) & (
+        people["consent_state"].astype(str).to_numpy() != "left_whatsapp"
+    )
+    return pd.concat(
+        [
+            facebook_match_keys(people, inferred),
+            whatsapp_contact_keys(people, social, holders, inferred=inferred),
+        ],
+        ignore_index=True,
+    )

@@ -189,6 +189,14 @@ AD_CUSTOMERS = register(
                 _ADS,
             ),
             Field("phone_raw", "The number as the customer gave it.", "string", "", _ADS),
+            Field(
+                "phone_e164",
+                "phone_raw as the Marketing API reads it in the business's country: '+' and "
+                "the match key (null when it cannot be read).",
+                "string",
+                "E.164",
+                "phonenumbers",
+            ),
             Field("is_phone_typo", "The number was written with one typo.", "bool", "", _ADS),
             Field(
                 "email_raw",

@@ -2,12 +2,22 @@
 
 Sub-commands
 ------------
-``run SCENARIO_FILE [--params P.toml] [--seed N] [--n-people N] [--out DIR] [--progress]``
+``run SCENARIO [--params P.toml] [--seed N] [--n-people N] [--out DIR] [--progress]``
     Build a synthetic world, link WhatsApp users to Facebook accounts under the scenario
-    (and under ``no_opt_out`` for comparison), summarise friend suggestions and ad
-    matching, and write tables (CSV + parquet) and figures into ``--out`` (default
-    ``build/runs/<scenario-name>/``). The folder appears complete or not at all: it is
-    filled under a temporary name beside it and renamed into place at the end.
+    (a TOML file or a built-in name such as ``mix_2016``; and under ``no_opt_out`` for
+    comparison), summarise friend suggestions and ad matching, and write tables (CSV +
+    parquet) and figures into ``--out`` (default ``build/runs/<scenario-name>/`` under
+    the current directory).
+``world [--n-people N] [--seed S] [--out DIR] [--params P.toml] [--edges FILE ...]``
+    Export every table of one world (people, ties, Facebook friendships, address books,
+    customer lists, match keys) as parquet with its data dictionary and phone audit
+    (default ``build/worlds/seed<S>-n<N>/``). ``--edges`` builds it on a real network.
+
+Both write fail-safe: everything is checked before computing (the output folder can be
+written and is not a file, the world is big enough, every file parses); the folder
+appears complete or not at all (it is filled under a temporary ``.part`` name beside it
+and renamed into place); Ctrl-C and SIGTERM remove the temporary folder, and temporary
+folders left by killed runs are removed at the next start.
 ``scenarios``
     List the built-in scenarios with their titles.
 ``params [--write FILE]``
@@ -16,8 +26,9 @@ Sub-commands
 ``report``
     Build the HTML report (same as ``make report``).
 
-Errors in the user's input (a bad scenario file, an unknown parameter) print one line
-starting with ``error:`` and exit with status 2, without a traceback.
+Errors in the user's input (a bad scenario file, an unknown parameter, an unusable
+output folder or edge list) print one line starting with ``error:`` and exit with
+status 2, without a traceback.
 
 >>> main(["scenarios"])  # doctest: +ELLIPSIS
 before_change ...
@@ -27,28 +38,27 @@ before_change ...
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import tomli_w
 
+from analysis.cli.output import RunResult, Terminated, UsageError, atomic_output, check_out
 from analysis.core.params import ParameterError, Params
-from analysis.core.paths import BUILD_DIR
 
 __all__ = [
     "COMMANDS",
     "COMPARISON",
+    "MIN_PEOPLE",
     "RUNS_DIR",
     "USED_SECTIONS",
+    "WORLDS_DIR",
     "RunResult",
+    "Terminated",
     "UsageError",
     "build_parser",
     "default_params_toml",
@@ -58,11 +68,25 @@ __all__ = [
     "parameter_sections",
     "resolve_params",
     "run_scenario",
+    "run_world",
 ]
 
 
-#: Where ``run`` writes when no ``--out`` is given: ``RUNS_DIR / <scenario name>``.
-RUNS_DIR = BUILD_DIR / "runs"
+#: Where ``run`` writes when no ``--out`` is given: ``RUNS_DIR / <scenario name>``, under
+#: the current directory.
+RUNS_DIR = Path("build") / "runs"
+
+
+#: Where ``world`` writes when no ``--out`` is given, under the current directory.
+WORLDS_DIR = Path("build") / "worlds"
+
+
+#: The smallest world ``run`` and ``world`` accept, and why.
+MIN_PEOPLE = 200
+_MIN_PEOPLE_REASON = (
+    "the 8 countries would hold fewer than 25 people each: too few for ties, friend "
+    "suggestions and customer lists, so every table would come out empty or zero"
+)
 
 
 #: The comparison scenario every run is set against.
@@ -73,10 +97,6 @@ COMPARISON = "no_opt_out"
 #: linking mechanisms, friend suggestions (``exposure``) and ad matching (``ads``) are
 #: used by ``run``; the others are accepted so that ``params --write`` output loads back.
 USED_SECTIONS = ("population", "social", "linking", "suggestions", "ads")
-
-
-class UsageError(ValueError):
-    """A problem with the command line or an input file (exit status 2)."""
 
 
 def parameter_sections() -> dict[str, type[Params]]:
@@ -127,7 +147,13 @@ def load_params_text(text: str, *, origin: str = "<text>") -> dict[str, Params]:
             raise ParameterError(f"{origin}: unknown section [{name}]; known sections are {known}")
         if not isinstance(values, dict):
             raise ParameterError(f"{origin}: {name} must be a table [{name}], not a single value")
-        out[name] = sections[name].from_dict(values, origin=f"{origin} [{name}]")
+        try:
+            out[name] = sections[name].from_dict(values, origin=f"{origin} [{name}]")
+        except ParameterError as exc:
+            message = str(exc)
+            if not message.startswith(origin):
+                message = f"{origin} [{name}]: {message}"
+            raise ParameterError(message) from None
     return out
 
 
@@ -156,28 +182,18 @@ def resolve_params(
     """
     sections = parameter_sections()
     out = {name: (given or {}).get(name) or cls() for name, cls in sections.items()}
-    if seed is not None:
-        out["population"] = out["population"].replace(seed=seed)
-        out["social"] = out["social"].replace(seed=seed)
-    if n_people is not None:
-        out["population"] = out["population"].replace(n_people=n_people)
+    try:
+        if seed is not None:
+            out["population"] = out["population"].replace(seed=seed)
+            out["social"] = out["social"].replace(seed=seed)
+    except ParameterError as exc:
+        raise ParameterError(f"--seed {seed}: {exc}") from None
+    try:
+        if n_people is not None:
+            out["population"] = out["population"].replace(n_people=n_people)
+    except ParameterError as exc:
+        raise ParameterError(f"--n-people {n_people}: {exc}") from None
     return out
-
-
-@dataclass
-class RunResult:
-    """What :func:`run_scenario` wrote.
-
-    Attributes
-    ----------
-    out : pathlib.Path
-        The output folder.
-    files : list of str
-        Relative paths of every file written, sorted (``/``-separated).
-    """
-
-    out: Path
-    files: list[str]
 
 
 def _tables(
@@ -280,8 +296,8 @@ def run_scenario(
     params : mapping of section name to Params, optional
         As returned by :func:`resolve_params` (missing sections use defaults).
     out : path, optional
-        Output folder; defaults to ``build/runs/<scenario name>``. An existing folder
-        is replaced only once the new one is complete.
+        Output folder; defaults to ``build/runs/<scenario name>`` under the current
+        directory. An existing folder is replaced only once the new one is complete.
     progress : bool
         Show a tqdm progress bar on stderr.
 
@@ -290,45 +306,67 @@ def run_scenario(
     RunResult
     """
     params = resolve_params(params)
-    out = Path(out) if out is not None else RUNS_DIR / scenario.name
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
-    try:
+    _check_size(params["population"].n_people)
+    out = check_out(Path(out) if out is not None else RUNS_DIR / scenario.name)
+
+    def fill(tmp: Path) -> None:
         tables, figures = _tables(scenario, params, progress)
         _write_all(tmp, scenario, params, tables, figures)
-        os.chmod(tmp, 0o777 & ~_umask())
-        _swap_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    return RunResult(out, files)
+
+    return atomic_output(out, fill)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def run_world(
+    params: Mapping[str, Params] | None = None,
+    *,
+    out: str | Path | None = None,
+    edges: pd.DataFrame | None = None,
+) -> RunResult:
+    """Export every table of one world (see :func:`analysis.results.export_world`).
+
+    Parameters
+    ----------
+    params : mapping of section name to Params, optional
+        ``population``, ``social`` and ``ads`` are used.
+    out : path, optional
+        Defaults to ``build/worlds/seed<S>-n<N>`` under the current directory.
+    edges : pandas.DataFrame, optional
+        A real network (:func:`analysis.world.load_edge_list`); the world is built on it.
+    """
+    params = resolve_params(params)
+    population = params["population"]
+    if edges is None:
+        _check_size(population.n_people)
+    default = WORLDS_DIR / f"seed{population.seed}-n{population.n_people}"
+    out = check_out(Path(out) if out is not None else default)
+
+    def fill(tmp: Path) -> None:
+        from analysis.results.world_export import export_world
+        from analysis.world.edgelist import build_social_world_from_edges
+
+        world = None
+        if edges is not None:
+            world = build_social_world_from_edges(edges, params["social"], population)
+        export_world(tmp, population, params["social"], params["ads"], world=world)
+        atomic_write_text_used(tmp, params, ("population", "social", "ads"))
+
+    return atomic_output(out, fill)
 
 
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename ``tmp`` to ``out``; an existing ``out`` is moved aside first, then removed."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-        old.rmdir()
-        os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def atomic_write_text_used(tmp: Path, params: Mapping[str, Params], sections) -> None:
+    """Write the parameters a command used as ``parameters.toml``."""
+    from analysis.core.io import atomic_write_text
+
+    used = {name: params[name].to_dict() for name in sections}
+    atomic_write_text(tmp / "parameters.toml", tomli_w.dumps(used))
+
+
+def _check_size(n_people: int) -> None:
+    if n_people < MIN_PEOPLE:
+        raise UsageError(
+            f"--n-people {n_people}: a world needs at least {MIN_PEOPLE} people "
+            f"({_MIN_PEOPLE_REASON})"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -339,17 +377,37 @@ def build_parser() -> argparse.ArgumentParser:
         "show parameters, build the report.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="run a scenario file and write tables and figures")
-    run.add_argument("scenario_file", metavar="SCENARIO_FILE", help="scenario TOML file")
+    run = sub.add_parser("run", help="run a scenario and write tables and figures")
+    run.add_argument(
+        "scenario_file",
+        metavar="SCENARIO",
+        help="scenario TOML file, or a built-in name (python -m analysis scenarios)",
+    )
     run.add_argument("--params", metavar="PARAMS.toml", help="parameter file ([population], ...)")
     run.add_argument("--seed", type=int, help="seed of the synthetic world")
     run.add_argument("--n-people", type=int, help="number of synthetic people")
-    run.add_argument("--out", metavar="DIR", help="output folder (default build/runs/<name>)")
+    run.add_argument("--out", metavar="DIR", help="output folder (default ./build/runs/<name>)")
     run.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="show progress bars (default: when stderr is a terminal)",
+    )
+    world = sub.add_parser("world", help="export every table of one world as parquet")
+    world.add_argument("--n-people", type=int, help="number of synthetic people")
+    world.add_argument("--seed", type=int, help="seed of the synthetic world")
+    world.add_argument("--params", metavar="PARAMS.toml", help="parameter file ([population], ...)")
+    world.add_argument(
+        "--out", metavar="DIR", help="output folder (default ./build/worlds/seed<S>-n<N>)"
+    )
+    world.add_argument("--edges", metavar="FILE", help="build the world on a real edge list")
+    world.add_argument(
+        "--weighted",
+        action="store_true",
+        help="the edge list has a third column (a weight), which is ignored",
+    )
+    world.add_argument(
+        "--delimiter", metavar="D", help="field separator of the edge list, e.g. ',' for CSV"
     )
     sub.add_parser("scenarios", help="list the built-in scenarios")
     params = sub.add_parser("params", help="print or write the default parameters as TOML")
@@ -364,15 +422,48 @@ def _default_progress() -> bool:
     return sys.stderr.isatty() and show_progress()
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from analysis.policy.scenarios import load_scenario
+def _scenario(name_or_path: str) -> Any:
+    """Return the scenario of a TOML file, or a built-in one by name."""
+    from analysis.policy.scenarios import builtin_scenarios, load_scenario
 
-    scenario = load_scenario(args.scenario_file)
+    path = Path(name_or_path)
+    builtins = builtin_scenarios()
+    if not path.exists() and name_or_path in builtins:
+        return builtins[name_or_path]
+    if not path.exists():
+        raise UsageError(
+            f"{name_or_path}: no such scenario file, and not a built-in scenario "
+            f"(built-in: {', '.join(builtins)})"
+        )
+    return load_scenario(path)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    scenario = _scenario(args.scenario_file)
     given = load_params(args.params) if args.params else {}
     params = resolve_params(given, seed=args.seed, n_people=args.n_people)
     progress = _default_progress() if args.progress is None else args.progress
     result = run_scenario(scenario, params, out=args.out, progress=progress)
     print(f"scenario {scenario.name}: wrote {len(result.files)} files to {result.out}")
+    for name in result.files:
+        print(f"  {name}")
+    return 0
+
+
+def _cmd_world(args: argparse.Namespace) -> int:
+    from analysis.world.edgelist import load_edge_list
+
+    given = load_params(args.params) if args.params else {}
+    params = resolve_params(given, seed=args.seed, n_people=args.n_people)
+    edges = None
+    if args.edges:
+        if args.n_people is not None:
+            raise UsageError("--n-people and --edges: the edge list sets the number of people")
+        edges = load_edge_list(args.edges, weighted=args.weighted, delimiter=args.delimiter)
+    elif args.weighted or args.delimiter:
+        raise UsageError("--weighted and --delimiter describe an edge list: add --edges FILE")
+    result = run_world(params, out=args.out, edges=edges)
+    print(f"world: wrote {len(result.files)} files to {result.out}")
     for name in result.files:
         print(f"  {name}")
     return 0
@@ -408,6 +499,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "run": _cmd_run,
+    "world": _cmd_world,
     "scenarios": _cmd_scenarios,
     "params": _cmd_params,
     "report": _cmd_report,
@@ -415,7 +507,9 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad input, 130 interrupted).
+    """Run the command line; return the exit status.
+
+    0 ok, 2 bad input, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 
     Parameters
     ----------
@@ -424,6 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from analysis.policy.flows import PolicyTableError
     from analysis.policy.scenarios import ScenarioError
+    from analysis.world.edgelist import EdgeListError
 
     parser = build_parser()
     try:
@@ -432,9 +527,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return COMMANDS[args.command](args)
-    except (ScenarioError, ParameterError, PolicyTableError, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ScenarioError, ParameterError, PolicyTableError, UsageError, EdgeListError) as exc:
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated: nothing was written", file=sys.stderr)
+        return 143
