@@ -147,7 +147,10 @@ def test_address_book_matches_the_contract(world):
     assert book["owner_person_id"].dtype == np.int64
     assert book["contact_person_id"].dtype == "Int64"
     for col in ("entry_label", "entry_raw", "entry_e164"):
-        assert isinstance(book[col].dtype, pd.StringDtype), col
+        # categorical over Arrow strings: a 4-byte code per entry, each text stored once
+        assert isinstance(book[col].dtype, pd.CategoricalDtype), col
+        assert isinstance(book[col].cat.categories.dtype, pd.StringDtype), col
+        assert book[col].cat.categories.is_unique, col
     assert list(book["contact_kind"].cat.categories) == list(CONTACT_KINDS)
     assert book["normalise_reason"].cat.categories[0] == "ok"
     allowed = {

@@ -13,6 +13,7 @@ population   the synthetic population generator
 summaries    population summary tables
 ties         the tie model: foci, sensitive roles, Facebook friendships
 addressbook  typed and normalised phone address books
+booklabels   the labels saved with numbers, as integer keys
 socialworld  SocialWorld and build_social_world
 structure    degrees, clustering, visibility, ego networks
 edgelist     real networks (SNAP edge lists) as input

@@ -28,12 +28,25 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.core.seeds import stream
+from analysis.world.booklabels import (
+    _WORD,
+    BUSINESS_LABELS,
+    FAMILY_LABELS,
+    SERVICE_CODES,
+    _label_key,
+    _label_texts,
+    _labels_for_people,
+)
+from analysis.world.params import TIE_KINDS
 from analysis.world.phones import blocks, draw_numbers, normalise
 from analysis.world.writing import (
     DOMESTIC_STYLE_WEIGHTS,
     FOREIGN_STYLE_WEIGHTS,
+    STYLES,
     normalisation_calls,
     write_numbers,
 )
@@ -56,62 +69,6 @@ __all__ = [
 CONTACT_KINDS = ("person", "business", "outside")
 
 
-#: Carrier and emergency short codes people save (label, code as typed), per country.
-#: They are not phone numbers: normalisation fails (or, with Germany's loose lengths,
-#: yields a short "possible" number).
-SERVICE_CODES = {
-    "IN": [("Balance", "*123#"), ("Customer care", "198"), ("Voicemail", "121")],
-    "BR": [("Saldo", "*144"), ("Operadora", "1058"), ("Caixa postal", "*100")],
-    "DE": [("Mailbox", "3311"), ("Notruf", "112"), ("Guthaben", "*100#")],
-    "GB": [("Voicemail", "121"), ("NHS", "111"), ("Top up", "*100#")],
-    "US": [("Voicemail", "*86"), ("Customer care", "611"), ("Info", "411")],
-    "ID": [("Cek pulsa", "*888#"), ("CS", "363"), ("Darurat", "112")],
-    "MX": [("Saldo", "*133#"), ("Atención", "*611"), ("Emergencias", "911")],
-    "ES": [("Buzón", "22123"), ("Emergencias", "112"), ("Saldo", "*111#")],
-}
-
-
-#: Labels saved for relatives, per country (a few common forms).
-FAMILY_LABELS = {
-    "IN": ["Mummy", "Papa", "Bhaiya", "Didi", "Maa"],
-    "BR": ["Mãe", "Pai", "Vó", "Tia", "Mana"],
-    "DE": ["Mama", "Papa", "Oma", "Bruder", "Tante"],
-    "GB": ["Mum", "Dad", "Nan", "Sis", "Bro"],
-    "US": ["Mom", "Dad", "Grandma", "Sis", "Bro"],
-    "ID": ["Ibu", "Bapak", "Kakak", "Adik", "Om"],
-    "MX": ["Mamá", "Papá", "Abuela", "Tía", "Carnal"],
-    "ES": ["Mamá", "Papá", "Abuela", "Tía", "Hermano"],
-}
-
-
-#: Business labels (generic words people save), drawn for each business.
-BUSINESS_LABELS = np.array(
-    [
-        "Pizza",
-        "Taxi",
-        "Bank",
-        "Dentist",
-        "Pharmacy",
-        "Plumber",
-        "Hairdresser",
-        "Garage",
-        "Vet",
-        "Gym",
-        "School office",
-        "Landlord",
-        "Electrician",
-        "Delivery",
-        "Doctor surgery",
-        "Insurance",
-        "Cleaner",
-        "Hotel",
-        "Restaurant",
-        "Internet support",
-    ],
-    dtype=object,
-)
-
-
 def empty_address_book() -> pd.DataFrame:
     """Return an address-book frame with no rows and the documented dtypes."""
     return pd.DataFrame(
@@ -127,16 +84,10 @@ def empty_address_book() -> pd.DataFrame:
     )
 
 
-def _pick(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:
-    names = np.array(list(weights), dtype=object)
-    p = np.array(list(weights.values()), dtype=float)
-    return names[rng.choice(names.size, size=n, p=p / p.sum())]
-
-
 def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict[str, np.ndarray]]:
     """Per country: business and outside numbers (synthetic, none in the population)."""
     pools = {}
-    population = people["phone_e164"].astype(str).to_numpy(dtype=object)
+    population = pa.array(people["phone_e164"].array)
     counts = people["country_code"].astype(str).value_counts()
     for code in sorted(counts.index):
         n_c = int(counts[code])
@@ -145,7 +96,8 @@ def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict
         cap = blocks()[code].capacity // 4
         want = min(n_business + n_outside + n_c // 10 + 50, cap)
         drawn = draw_numbers(code, want, stream(params.seed, f"addressbook:pool:{code}"))
-        drawn = drawn[~pd.Series(drawn).isin(population).to_numpy()]
+        taken = pc.is_in(pa.array(drawn, pa.string()), value_set=population)
+        drawn = drawn[~taken.to_numpy(zero_copy_only=False)]
         n_business = min(n_business, drawn.size // 3)
         pools[code] = {
             "business": drawn[:n_business],
@@ -154,55 +106,35 @@ def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict
     return pools
 
 
-def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> np.ndarray:
-    """Label under which each person contact is saved, from tie kind and side.
+def _stable_order(owner: np.ndarray, n: int) -> np.ndarray:
+    """``np.argsort(owner, kind="stable")`` for ids below ``n``, as one counting sort.
 
-    Strings are built only for the rows that use each form, so memory stays near
-    one label per entry.
+    scipy's COO-to-CSR conversion places each entry after the earlier ones of its row,
+    in linear time; the row index is the owner and the values are the positions.
     """
+    import scipy.sparse as sp
 
-    def initial(idx):
-        return pd.Series(last[idx], dtype=object).str.slice(0, 1).to_numpy(dtype=object)
+    m = owner.size
+    index = np.int32 if max(m, n) < 2**31 - 1 else np.int64
+    position = np.arange(m, dtype=index)
+    grouped = sp.csr_matrix((position, (owner.astype(index), position)), shape=(n, max(m, 1)))
+    return grouped.data
 
-    def nick(idx):
-        return pd.Series(first[idx], dtype=object).str.slice(0, 4).to_numpy(dtype=object)
 
-    def full(idx):
-        return first[idx] + " " + last[idx]
+def _text_categorical(texts: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """Build the categorical of ``texts[codes]`` (-1 = missing), texts deduplicated by Arrow.
 
-    u = rng.random(n)
-    label = first.copy()  # 45%: first name only
-    for lo, hi, form in ((0.45, 0.85, full), (0.85, 0.93, nick)):
-        idx = np.flatnonzero((u >= lo) & (u < hi))
-        label[idx] = form(idx)
-    idx = np.flatnonzero(u >= 0.93)
-    label[idx] = first[idx] + " " + initial(idx) + "."
-    del u, idx
-    fam = kind == "family"
-    if fam.any():
-        fam_idx = np.flatnonzero(fam & (rng.random(n) < 0.35))
-        for code, words in FAMILY_LABELS.items():  # 8 countries
-            sel = fam_idx[owner_country[fam_idx] == code]
-            label[sel] = np.array(words, dtype=object)[rng.integers(0, len(words), sel.size)]
-    work = np.flatnonzero((kind == "work") & (rng.random(n) < 0.3))
-    label[work] = first[work] + " work"
-    # the patient/client/source (side b) saves the professional (side a)
-    client_side = ~owner_is_a
-    doc = np.flatnonzero((kind == "patient_clinician") & client_side)
-    label[doc] = np.where(rng.random(doc.size) < 0.6, "Dr " + initial(doc), "Dr " + last[doc])
-    law = np.flatnonzero((kind == "client_lawyer") & client_side)
-    label[law] = np.where(rng.random(law.size) < 0.5, "Lawyer " + last[law], full(law))
-    sw = np.flatnonzero((kind == "client_sex_worker") & client_side)
-    label[sw] = np.where(rng.random(sw.size) < 0.5, initial(sw), nick(sw))
-    src = np.flatnonzero((kind == "source_journalist") & owner_is_a)
-    label[src] = np.where(rng.random(src.size) < 0.5, "S " + initial(src), nick(src))
-    ex = np.flatnonzero(kind == "ex_partner")
-    label[ex] = np.where(
-        rng.random(ex.size) < 0.3,
-        "Ex",
-        np.where(rng.random(ex.size) < 0.5, "Don't answer", first[ex]),
-    )
-    return label
+    Categories keep the first appearance of each distinct text in ``texts``; each entry
+    costs a 4-byte code instead of a string.
+    """
+    encoded = pa.array(texts, pa.string(), from_pandas=True).dictionary_encode()
+    remap = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    codes = np.asarray(codes)
+    mapped = remap[codes] if remap.size else np.full(codes.size, -1, np.int32)
+    if (codes < 0).any():
+        mapped[codes < 0] = -1
+    categories = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([encoded.dictionary])))
+    return pd.Categorical.from_codes(mapped, categories=categories, validate=False)
 
 
 def build_address_book(
@@ -227,39 +159,47 @@ def build_address_book(
     """
     n = len(people)
     rng = stream(params.seed, "addressbook:entries")
-    country = people["country_code"].astype(str).to_numpy(dtype=object)
-    phone = people["phone_e164"].astype(str).to_numpy(dtype=object)
-    first = people["first_name"].astype(str).to_numpy(dtype=object)
-    last = people["last_name"].astype(str).to_numpy(dtype=object)
+    # people as integer codes: country (sorted categories), first and last name pools
+    country_cat = pd.Categorical(people["country_code"].astype(str))
+    cnames = [str(c) for c in country_cat.categories]
+    country = country_cat.codes.astype(np.int8)
+    first, first_names = _name_codes(people["first_name"])
+    last, last_names = _name_codes(people["last_name"])
 
     # --- person contacts: each side of a tie keeps the other's number independently
-    a = ties["person_a_id"].to_numpy(np.int64)
-    b = ties["person_b_id"].to_numpy(np.int64)
+    a = ties["person_a_id"].to_numpy(np.int32)
+    b = ties["person_b_id"].to_numpy(np.int32)
     kind_cat = pd.Categorical(ties["tie_kind"])
-    kind = (
-        np.asarray(kind_cat.categories, dtype=object)[kind_cat.codes]
-        if len(ties)
-        else np.empty(0, object)
-    )
+    # tie-kind codes in TIE_KINDS order whatever the frame's categories
+    to_kind = np.array([TIE_KINDS.index(str(k)) for k in kind_cat.categories], dtype=np.int8)
+    kind = to_kind[kind_cat.codes] if len(ties) else np.empty(0, np.int8)
     incl_by_code = np.array([params.address_book_inclusion[str(k)] for k in kind_cat.categories])
     incl = incl_by_code[kind_cat.codes] if len(ties) else np.empty(0)
     keep_a = rng.random(a.size) < incl  # a's phone holds b
     keep_b = rng.random(a.size) < incl
+    del incl
     owner = np.concatenate([a[keep_a], b[keep_b]])
     contact = np.concatenate([b[keep_a], a[keep_b]])
     pkind = np.concatenate([kind[keep_a], kind[keep_b]])
     owner_is_a = np.concatenate(
         [np.ones(int(keep_a.sum()), bool), np.zeros(int(keep_b.sum()), bool)]
     )
-    del a, b, kind, incl, keep_a, keep_b
+    del a, b, kind, keep_a, keep_b
     p_label = _labels_for_people(
-        rng, country[owner], first[contact], last[contact], pkind, owner_is_a, owner.size
+        rng,
+        country[owner],
+        cnames,
+        first[contact],
+        last[contact],
+        pkind,
+        owner_is_a,
+        owner.size,
     )
     del pkind, owner_is_a
 
     # Numbers are ids into one table: people's phones, then business and outside
     # pools, then service codes.
-    table_numbers = [phone]
+    table_numbers = [people["phone_e164"].astype(str).to_numpy(dtype=object)]
     table_country = [country]
     pools = _outside_pools(people, params)
     offset = n
@@ -268,33 +208,35 @@ def build_address_book(
         for what in ("business", "outside"):
             pool_offset[code, what] = offset
             table_numbers.append(pools[code][what])
-            table_country.append(np.full(pools[code][what].size, code, dtype=object))
+            table_country.append(np.full(pools[code][what].size, cnames.index(code), np.int8))
             offset += pools[code][what].size
 
-    parts = {  # per entry: owner, label, number id, contact (-1 = none), contact kind code
+    parts = {  # per entry: owner, label key, number id, contact (-1 = none), contact kind
         "owner": [owner],
         "label": [p_label],
         "number": [contact.copy()],
         "contact": [contact],
         "kind": [np.zeros(owner.size, np.int8)],
     }
+    del owner, p_label, contact
+    business_words = np.array([_WORD[w] for w in BUSINESS_LABELS], dtype=np.int64)
     for what, mean in (
         ("business", params.businesses_per_book),
         ("outside", params.outside_per_book),
     ):
         r = stream(params.seed, f"addressbook:{what}")
         k = r.poisson(mean, n)
-        own = np.repeat(np.arange(n, dtype=np.int64), k)
+        own = np.repeat(np.arange(n, dtype=np.int32), k)
         # outside contacts are sometimes abroad; businesses are local
-        ncountry = country[own].copy()
+        ncountry = country[own]
         if what == "outside":
-            codes = np.array(sorted(pools), dtype=object)
+            codes = np.array([cnames.index(c) for c in sorted(pools)], dtype=np.int8)
             abroad = r.random(own.size) < 0.1
             ncountry[abroad] = codes[r.integers(0, codes.size, int(abroad.sum()))]
-        number = np.full(own.size, -1, dtype=np.int64)
-        label = np.empty(own.size, dtype=object)
+        number = np.full(own.size, -1, dtype=np.int32)
+        label = np.full(own.size, _label_key("word", _WORD["Unknown"]), dtype=np.int64)
         for code in pools:  # 8 countries
-            sel = np.flatnonzero(ncountry == code)
+            sel = np.flatnonzero(ncountry == cnames.index(code))
             pool = pools[code][what]
             if pool.size == 0:
                 continue
@@ -304,82 +246,134 @@ def build_address_book(
             pick = r.choice(pool.size, size=sel.size, p=p / p.sum())
             number[sel] = pool_offset[code, what] + pick
             if what == "business":
-                label[sel] = BUSINESS_LABELS[pick % BUSINESS_LABELS.size]
+                label[sel] = _label_key("word", business_words[pick % BUSINESS_LABELS.size])
             else:
                 # a name from someone of that country, not a person in the population
-                donor_f = np.flatnonzero(country == code)
+                donor_f = np.flatnonzero(country == cnames.index(code))
                 if donor_f.size:
-                    label[sel] = first[donor_f[r.integers(0, donor_f.size, sel.size)]]
-                else:
-                    label[sel] = "Unknown"
+                    label[sel] = _label_key(
+                        "first", first[donor_f[r.integers(0, donor_f.size, sel.size)]]
+                    )
         keep = number >= 0
         parts["owner"].append(own[keep])
         parts["label"].append(label[keep])
         parts["number"].append(number[keep])
-        parts["contact"].append(np.full(int(keep.sum()), -1, np.int64))
+        parts["contact"].append(np.full(int(keep.sum()), -1, np.int32))
         kind_code = CONTACT_KINDS.index(what)
         parts["kind"].append(np.full(int(keep.sum()), kind_code, np.int8))
-    s_owner, s_label, s_codes, s_country = _service_entries(country, params)
+        del own, ncountry, number, label, keep
+    s_owner, s_label, s_codes, s_country = _service_entries(country, cnames, params)
     parts["owner"].append(s_owner)
     parts["label"].append(s_label)
-    parts["number"].append(offset + np.arange(s_codes.size, dtype=np.int64))
-    parts["contact"].append(np.full(s_owner.size, -1, np.int64))
+    parts["number"].append(offset + np.arange(s_codes.size, dtype=np.int32))
+    parts["contact"].append(np.full(s_owner.size, -1, np.int32))
     parts["kind"].append(np.full(s_owner.size, CONTACT_KINDS.index("business"), np.int8))
     table_numbers.append(s_codes)
     table_country.append(s_country)
     numbers = np.concatenate(table_numbers)
     number_country = np.concatenate(table_country)
-    entry = {key: np.concatenate(value) for key, value in parts.items()}
-    del parts, table_numbers, table_country
+    del table_numbers, table_country
+    entry = {}
+    for key in list(parts):  # one column at a time, its parts freed as it is joined
+        entry[key] = np.concatenate(parts.pop(key))
 
     # --- duplicates: some entries saved twice
     r = stream(params.seed, "addressbook:writing")
     dup = np.flatnonzero(r.random(entry["owner"].size) < params.duplicate_entry_share)
     if dup.size:
-        suffix = np.where(r.random(dup.size) < 0.5, " 2", " (old)")
-        dup_label = entry["label"][dup].astype(str).astype(object) + suffix.astype(object)
+        suffix = np.where(r.random(dup.size) < 0.5, 1, 2).astype(np.int64)  # " 2", " (old)"
         for key in entry:
-            extra = dup_label if key == "label" else entry[key][dup]
+            extra = entry[key][dup]
+            if key == "label":
+                extra |= suffix << 54
             entry[key] = np.concatenate([entry[key], extra])
-    order = np.argsort(entry["owner"], kind="stable")
-    entry = {key: value[order] for key, value in entry.items()}
+    order = _stable_order(entry["owner"], n)
+    for key in entry:
+        entry[key] = entry[key][order]
     del order
 
-    # --- how each number is typed
+    # --- how each number is typed (style codes into STYLES)
     owner_country = country[entry["owner"]]
     m = owner_country.size
     domestic = number_country[entry["number"]] == owner_country
     style = np.where(
         domestic,
-        _pick(r, DOMESTIC_STYLE_WEIGHTS, m),
-        _pick(r, FOREIGN_STYLE_WEIGHTS, m),
-    ).astype(object)
-    typo = r.random(m) < params.typo_share
-    style[typo] = np.where(
-        r.random(int(typo.sum())) < 0.5, "typo_dropped_digit", "typo_doubled_digit"
+        _pick_codes(r, DOMESTIC_STYLE_WEIGHTS, m),
+        _pick_codes(r, FOREIGN_STYLE_WEIGHTS, m),
     )
+    del domestic
+    typo = np.flatnonzero(r.random(m) < params.typo_share)
+    style[typo] = np.where(
+        r.random(typo.size) < 0.5,
+        STYLES.index("typo_dropped_digit"),
+        STYLES.index("typo_doubled_digit"),
+    )
+    del typo
     is_service = ~pd.Series(numbers).str.startswith("+").to_numpy(dtype=bool)
-    style[is_service[entry["number"]]] = "as_is"
-    raw_texts, raw_id = _write_distinct(entry["number"], numbers, number_country, style)
-    del style, domestic, typo
-    e164, reason_codes, reasons = _normalise_ids(raw_texts, raw_id, owner_country)
+    style[is_service[entry["number"]]] = STYLES.index("as_is")
+    del is_service
+    raw_texts, raw_id = _write_distinct(
+        entry.pop("number"), numbers, np.array(cnames, dtype=object)[number_country], style
+    )
+    del style, numbers, number_country
+    label_codes, label_keys = pd.factorize(entry.pop("label"))
+    labels = _text_categorical(
+        _label_texts(label_keys, first_names, last_names), label_codes.astype(np.int32)
+    )
+    del label_codes, label_keys
 
-    contact = entry["contact"]
+    # --- normalise each distinct (writing, owner country) once, then map back
+    width = len(cnames)
+    key = raw_id.astype(np.int64) * width
+    key += owner_country
+    del owner_country
+    pairs, pair_id = _dense_unique(key, max(raw_texts.size * width, 1))
+    del key
+    e164_d, reason_d, reasons = _normalise_ids(
+        raw_texts,
+        pairs // width,
+        pd.Categorical.from_codes((pairs % width).astype(np.int8), categories=cnames),
+    )
+    e164 = _text_categorical(e164_d, pair_id)
+    reason_codes = reason_d[pair_id]
+    del pair_id
+    raw = _text_categorical(raw_texts, raw_id)
+    del raw_id
+
+    contact = entry.pop("contact")
+    contact_id = pd.arrays.IntegerArray(
+        np.where(contact < 0, 0, contact).astype(np.int64), contact < 0
+    )
+    del contact
     return pd.DataFrame(
         {
-            "owner_person_id": entry["owner"].astype(np.int64),
-            "entry_label": pd.array(entry["label"], dtype="string"),
-            "entry_raw": pd.array(raw_texts, dtype="string").take(raw_id),
-            "contact_person_id": pd.arrays.IntegerArray(
-                np.where(contact < 0, 0, contact), contact < 0
-            ),
+            "owner_person_id": entry.pop("owner").astype(np.int64),
+            "entry_label": labels,
+            "entry_raw": raw,
+            "contact_person_id": contact_id,
             "contact_kind": pd.Categorical.from_codes(
-                entry["kind"], categories=list(CONTACT_KINDS)
+                entry.pop("kind"), categories=list(CONTACT_KINDS)
             ),
             "entry_e164": e164,
             "normalise_reason": pd.Categorical.from_codes(reason_codes, categories=reasons),
-        }
+        },
+        copy=False,
     )
+
+
+def _name_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code of each name and the distinct names (object array), via Arrow."""
+    encoded = pa.array(names.astype(str).array).dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+
+
+def _pick_codes(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:
+    """Draw ``n`` styles from ``weights`` as codes into :data:`STYLES`."""
+    names = list(weights)
+    p = np.array(list(weights.values()), dtype=float)
+    to_style = np.array([STYLES.index(name) for name in names], dtype=np.int8)
+    return to_style[rng.choice(len(names), size=n, p=p / p.sum())]
 
 
 def _normalise_ids(raw_texts: np.ndarray, raw_id: np.ndarray, region: np.ndarray):
@@ -407,23 +401,26 @@ def _normalise_ids(raw_texts: np.ndarray, raw_id: np.ndarray, region: np.ndarray
     return e164, code_u[pick], reasons
 
 
-def _service_entries(country: np.ndarray, params: SocialParams):
+def _service_entries(country: np.ndarray, cnames: list[str], params: SocialParams):
     """Short codes (voicemail, balance, emergency) saved in books: ``business`` entries.
 
-    Returns ``(owner, label, code, code_country)`` arrays, one per entry.
+    ``country`` holds codes into ``cnames``. Returns ``(owner, label_key, code,
+    code_country)`` arrays, one per entry.
     """
     r = stream(params.seed, "addressbook:service")
     n = country.size
     k = r.poisson(params.service_codes_per_book, n)
-    own = np.repeat(np.arange(n, dtype=np.int64), k)
-    label = np.empty(own.size, dtype=object)
+    own = np.repeat(np.arange(n, dtype=np.int32), k)
+    label = np.full(own.size, _label_key("word", _WORD["Unknown"]), dtype=np.int64)
     code = np.empty(own.size, dtype=object)
     pick = r.integers(0, 3, own.size)
+    own_country = country[own]
     for c, options in SERVICE_CODES.items():  # 8 countries
-        sel = np.flatnonzero(country[own] == c)
-        label[sel] = np.array([o[0] for o in options], dtype=object)[pick[sel]]
+        sel = np.flatnonzero(own_country == (cnames.index(c) if c in cnames else -1))
+        words = np.array([_WORD[o[0]] for o in options], dtype=np.int64)
+        label[sel] = _label_key("word", words[pick[sel]])
         code[sel] = np.array([o[1] for o in options], dtype=object)[pick[sel]]
-    return own, label, code, country[own]
+    return own, label, code, own_country
 
 
 def _write_distinct(
@@ -431,19 +428,36 @@ def _write_distinct(
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`write_numbers` on each distinct (number, style) once.
 
-    Returns ``(texts, ids)``: the distinct writings and, per entry, its index.
+    ``style`` holds codes into :data:`STYLES`. Returns ``(texts, ids)``: the distinct
+    writings and, per entry, its index (int32).
     """
-    s_codes, s_uniques = pd.factorize(np.asarray(style, dtype=object))
-    width = max(len(s_uniques), 1)
-    key = number_id.astype(np.int64) * width + s_codes
-    uniq, inverse = np.unique(key, return_inverse=True)
+    width = len(STYLES)
+    key = number_id.astype(np.int64) * width
+    key += style
+    uniq, inverse = _dense_unique(key, numbers.size * width)
+    del key
     num = uniq // width
     written = write_numbers(
         pd.Series(numbers[num]),
         number_country[num],
-        np.asarray(s_uniques, dtype=object)[uniq % width],
+        np.array(STYLES, dtype=object)[uniq % width],
     ).to_numpy(dtype=object)
-    return written, inverse.ravel()
+    return written, inverse
+
+
+def _dense_unique(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for keys in ``0..size-1``, in linear time.
+
+    A table of ``size`` flags replaces the sort (keys here are number id x style, a few
+    times the number of people).
+    """
+    seen = np.zeros(size, dtype=bool)
+    seen[key] = True
+    uniq = np.flatnonzero(seen)
+    del seen
+    rank = np.full(size, -1, dtype=np.int32)
+    rank[uniq] = np.arange(uniq.size, dtype=np.int32)
+    return uniq, rank[key]
 
 
 def normalisation_summary(book: pd.DataFrame) -> pd.DataFrame:
@@ -475,7 +489,7 @@ def normalisation_by_country(book: pd.DataFrame, people: pd.DataFrame) -> pd.Dat
     right = (
         ok
         & is_person
-        & (book["entry_e164"].fillna("").astype(str).to_numpy(dtype=object) == phone[contact])
+        & (book["entry_e164"].astype("string").fillna("").to_numpy(dtype=object) == phone[contact])
     )
     frame = pd.DataFrame(
         {

@@ -259,7 +259,9 @@ def address_book_of(world: SocialWorld, owner: int | None = None, n: int = 12) -
     if owner is None:
         owner = int(book["owner_person_id"].iloc[0])
     cols = ["entry_label", "entry_raw", "contact_kind", "entry_e164", "normalise_reason"]
-    return book.loc[book["owner_person_id"] == owner, cols].head(n)
+    shown = book.loc[book["owner_person_id"] == owner, cols].head(n)
+    texts = ["entry_label", "entry_raw", "entry_e164"]  # categorical in the book: shown as text
+    return shown.astype(dict.fromkeys(texts, "string"))
 
 
 def example_person(

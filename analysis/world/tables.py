@@ -332,15 +332,16 @@ ADDRESS_BOOK = register(
             Field("owner_person_id", "Whose phone holds the entry.", "int64", "", "analysis.world"),
             Field(
                 "entry_label",
-                "Name as saved: 'Mum', 'Dr K', 'Ana Silva', 'Pizza'.",
-                "string",
+                "Name as saved: 'Mum', 'Dr K', 'Ana Silva', 'Pizza' (categorical: names repeat).",
+                "category",
                 "",
                 "analysis.world",
             ),
             Field(
                 "entry_raw",
-                "Number as typed (spaces, dashes, national or international form, typos).",
-                "string",
+                "Number as typed (spaces, dashes, national or international form, typos); "
+                "categorical, one category per distinct writing.",
+                "category",
                 "",
                 "analysis.world",
             ),
@@ -363,8 +364,8 @@ ADDRESS_BOOK = register(
                 "entry_e164",
                 "entry_raw normalised with the owner's country as default region "
                 "(null when it fails). May differ from the contact's true number (e.g. a foreign "
-                "number saved without country code).",
-                "string",
+                "number saved without country code). Categorical, one category per number.",
+                "category",
                 "E.164",
                 "phonenumbers",
             ),
