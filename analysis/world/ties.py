@@ -28,11 +28,11 @@ layer) because pairs drawn twice are lost.
 
 Scale and its effect on clustering
 ----------------------------------
-Measured on a shared 2-core machine (``benchmarks/bench_social.py``): ties,
-roles and Facebook friendships for 100,000 people in about 4-7 s (6.7M ties, peak
-RSS 0.6 GB); for 1,000,000 people in about 1.5 min (71M ties, peak RSS about
-4.4 GB). Address books for 100,000 people (9.4M entries) take about 1 min and
-2.6 GB, most of it ``phonenumbers`` on 1.1M distinct writings.
+Cost by stage and world size (time, peak memory, and ratios against the previous
+version measured side by side) is in the README's performance table
+(``benchmarks/stages.py``). Building is vectorised throughout: pairs are packed with
+shifts, sorted runs are merged by one stable sort instead of being sorted again, and
+the tie table holds int32 ids without a copy.
 
 Clustering depends on the size of the world as well as on the parameters. With
 the defaults, clustering near the median degree is about 0.27 at 10,000 people
