@@ -50,7 +50,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks -p no:nbval -o addopts="" -s
+	$(BIN)/python -m pytest benchmarks -p no:nbval -o addopts="" -o python_files="bench_*.py" -s
 
 lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks notebooks
