@@ -72,3 +72,12 @@ def test_pyproject_includes_the_package_explicitly():
     # flat layout (analysis/ beside notebooks/ and data/): the stage packages are named
     assert 'include = ["analysis*"]' in text
     assert Path(ROOT / "analysis" / "__init__.py").is_file()
+
+
+def test_setup_bootstraps_the_pinned_uv_and_falls_back_to_pip():
+    """make installs uv at the lock's pin, then the lock with it; pip does it without uv."""
+    assert "uv" in lock_pins(), "uv is pinned in the lock like every other package"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "UV_PIN := $(shell grep -E '^uv==' requirements/lock.txt)" in makefile
+    assert "uv pip install --quiet --python $(BIN)/python -r requirements/lock.txt" in makefile
+    assert "$(PIP) -r requirements/lock.txt" in makefile  # the fallback installs the same pins

@@ -19,6 +19,8 @@ from analysis.effects.link_prediction import (
 from analysis.effects.suggest import (
     RANK_DECIMALS,
     SuggestParams,
+    as_adjacency,
+    candidate_scores,
     edges_to_adjacency,
     pair_scores,
     top_k_suggestions,
@@ -268,3 +270,54 @@ def test_works_on_a_plain_edge_list_file(tmp_path):
     np.testing.assert_allclose(top.adamic_adar_score.to_numpy(), ref, rtol=1e-12)
     with pytest.raises(ValueError, match="no column"):
         frame_to_adjacency(pd.DataFrame({"a": [1]}))
+
+
+@pytest.mark.parametrize("graph", list(_graphs()))
+def test_candidate_scores_equal_networkx_over_every_non_edge(graph):
+    G = nx.from_scipy_sparse_array(graph)
+    once = candidate_scores(graph, unique_pairs=True, block_paths=500)  # many small blocks
+    u, v = once.person_id.to_numpy(), once.suggested_person_id.to_numpy()
+    assert (u < v).all()
+    ref = {(a, b): s for a, b, s in nx.adamic_adar_index(G) if s > 0}  # every non-edge
+    assert set(zip(u.tolist(), v.tolist(), strict=True)) == set(ref)
+    np.testing.assert_allclose(
+        once.adamic_adar_score.to_numpy(),
+        [ref[p] for p in zip(u.tolist(), v.tolist(), strict=True)],
+        rtol=1e-12,
+        atol=1e-12,
+    )
+    cn = [len(list(nx.common_neighbors(G, a, b))) for a, b in zip(u, v, strict=True)]
+    np.testing.assert_array_equal(once.common_neighbour_count.to_numpy(), cn)
+    both = candidate_scores(graph)
+    assert len(both) == 2 * len(once)
+
+
+def test_candidate_scores_match_the_ranking_engine_with_contacts_and_masks():
+    g = clustered_random_graph(300, 1500, seed=3)
+    extra = clustered_random_graph(300, 400, seed=8)
+    mask = np.arange(300) % 4 != 0
+    key = ["person_id", "suggested_person_id"]
+    cols = [*key, "common_neighbour_count", "adamic_adar_score", "is_contact_edge"]
+    for kwargs in ({}, {"extra_edges": extra}, {"candidates": mask}, {"nodes": [5, 9, 250]}):
+        ours = candidate_scores(g, block_paths=700, **kwargs)
+        assert ours.person_id.is_monotonic_increasing
+        assert ours.person_id.dtype == np.int32 and ours.suggested_person_id.dtype == np.int32
+        ranked = top_k_suggestions(g, k=None, **kwargs)
+        pd.testing.assert_frame_equal(
+            ours.sort_values(key).reset_index(drop=True)[cols],
+            ranked.sort_values(key).reset_index(drop=True)[cols],
+            check_dtype=False,
+        )
+    with_contacts = candidate_scores(g, extra_edges=extra, unique_pairs=True)
+    assert with_contacts.is_contact_edge.any()
+    with pytest.raises(ValueError, match="unique_pairs"):
+        candidate_scores(g, nodes=[1], unique_pairs=True)
+
+
+def test_as_adjacency_symmetrises_and_drops_the_diagonal():
+    m = sp.csr_matrix(([1.0, 1.0, 5.0, 1.0], ([0, 1, 2, 0], [1, 2, 2, 1])), shape=(3, 3))
+    a = as_adjacency(m)
+    assert a.toarray().tolist() == [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
+    assert a.has_sorted_indices and a.dtype == np.float64
+    again = as_adjacency(a)  # already symmetric: same pattern, a copy
+    assert (again != a).nnz == 0 and again is not a

@@ -30,7 +30,6 @@ non-edges are never materialised.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -40,6 +39,15 @@ import scipy.sparse as sp
 
 from analysis.core.params import Params, param
 from analysis.core.schema import Field, Table, register
+from analysis.effects.pairs import (
+    _EDGE,
+    _candidate_blocks,
+    _check_rows,
+    _visible_graph,
+    adamic_adar_weights,
+    as_adjacency,
+    candidate_scores,
+)
 
 __all__ = [
     "METHODS",
@@ -63,14 +71,6 @@ METHODS = ("adamic_adar", "common_neighbours")
 #: precision tie, and ties go to the lower node id. Far coarser than floating-point noise
 #: (about 1e-15 for a sum of a few hundred weights), far finer than any real difference.
 RANK_DECIMALS = 9
-
-
-#: The direct-contact flag is carried in the real part of the block product as a
-#: multiple of this (an exact float64 integer far above any common-neighbour count).
-_DIRECT = float(2**32)
-
-
-_FRIEND = float(2**44)
 
 
 SUGGESTIONS = register(
@@ -177,39 +177,6 @@ class SuggestParams(Params):
     )
 
 
-def as_adjacency(matrix, *, name: str = "adjacency", n: int | None = None) -> sp.csr_matrix:
-    """Validate a square sparse matrix and return its symmetric 0/1 CSR pattern.
-
-    The diagonal is dropped and ``A + A.T`` is taken, so a directed or upper-triangular
-    input becomes the undirected graph it describes.
-
-    Parameters
-    ----------
-    matrix : scipy.sparse matrix or array
-        Square, one row per node.
-    name : str
-        Parameter name used in error messages.
-    n : int, optional
-        Required number of nodes.
-    """
-    if not sp.issparse(matrix):
-        raise TypeError(f"{name} must be a scipy.sparse matrix, got {type(matrix).__name__}")
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"{name} must be square, got shape {matrix.shape}")
-    if n is not None and matrix.shape[0] != n:
-        raise ValueError(
-            f"{name} has {matrix.shape[0]} nodes, expected {n} (same as the friendship graph)"
-        )
-    a = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
-    a.data = np.ones_like(a.data)
-    a = (a + a.T).tocsr()
-    a.setdiag(0)
-    a.eliminate_zeros()
-    a.data = np.ones_like(a.data)
-    a.sort_indices()
-    return a
-
-
 def edges_to_adjacency(a_ids, b_ids, n: int) -> sp.csr_matrix:
     """Symmetric 0/1 CSR adjacency from two arrays of node ids.
 
@@ -248,35 +215,6 @@ def frame_to_adjacency(
     codes, labels = pd.factorize(pd.concat([edges[a], edges[b]], ignore_index=True))
     half = len(edges)
     return edges_to_adjacency(codes[:half], codes[half:], len(labels)), np.asarray(labels)
-
-
-def adamic_adar_weights(adjacency: sp.csr_matrix) -> np.ndarray:
-    """Per-node weight ``1 / log(degree)``; 0 for degree < 2 (never a common neighbour).
-
-    >>> import scipy.sparse as sp
-    >>> w = adamic_adar_weights(sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]])))
-    >>> [round(float(x), 4) for x in w]
-    [1.4427, 0.0, 0.0]
-    """
-    deg = np.asarray(adjacency.getnnz(axis=1), dtype=np.float64)
-    w = np.zeros_like(deg)
-    ok = deg >= 2
-    w[ok] = 1.0 / np.log(deg[ok])
-    return w
-
-
-def _row_blocks(rows: sp.csr_matrix, degree: np.ndarray, budget: int) -> list[tuple[int, int]]:
-    """Split rows into contiguous blocks holding about ``budget`` two-hop paths each."""
-    paths = np.asarray(rows @ degree.astype(np.float64)).ravel() + np.diff(rows.indptr)
-    cum = np.cumsum(paths)
-    n = rows.shape[0]
-    bounds = [0]
-    while bounds[-1] < n:
-        start = bounds[-1]
-        base = cum[start - 1] if start else 0.0
-        stop = int(np.searchsorted(cum, base + budget, side="right"))
-        bounds.append(min(n, max(stop, start + 1)))
-    return list(itertools.pairwise(bounds))
 
 
 def _top_k_rows(rows: np.ndarray, cols: np.ndarray, score: np.ndarray, k: int | None) -> np.ndarray:
@@ -385,58 +323,24 @@ def top_k_suggestions(
         raise ValueError(f"k = {k!r} is not allowed: must be a positive integer or None")
     if not np.isfinite(contact_edge_weight) or contact_edge_weight < 0:
         raise ValueError(f"contact_edge_weight = {contact_edge_weight!r} must be a number >= 0")
-    friends = as_adjacency(adjacency)
-    n = friends.shape[0]
-    if extra_edges is not None:
-        contact = as_adjacency(extra_edges, name="extra_edges", n=n)
-        visible = friends + contact
-        visible.data = np.ones_like(visible.data)
-        visible.sort_indices()
-    else:
-        contact = sp.csr_matrix((n, n))
-        visible = friends
-    w = adamic_adar_weights(visible)
-    right = (sp.diags(1.0 + 1j * w) @ visible).tocsr()
-    # direct contact edges ride in the real part as multiples of _DIRECT, existing friends
-    # and the node itself as multiples of _FRIEND (dropped after the product)
-    marks = contact * _DIRECT + (friends + sp.identity(n, format="csr")) * _FRIEND
-    marks = marks.astype(np.complex128).tocsr()
-
-    row_ids = np.arange(n) if nodes is None else np.unique(np.asarray(nodes, dtype=np.int64))
-    if row_ids.size and (row_ids[0] < 0 or row_ids[-1] >= n):
-        raise ValueError(f"nodes must be node ids in 0..{n - 1}")
-    if candidates is not None:
-        candidates = np.asarray(candidates, dtype=bool)
-        if candidates.shape != (n,):
-            raise ValueError(
-                f"candidates must be a bool array of length {n}, got shape {candidates.shape}"
-            )
-    sub = visible[row_ids] if nodes is not None else visible
-    # only candidate columns are ever produced (saves the paths to non-candidates)
-    colmap = np.arange(n, dtype=np.int64) if candidates is None else np.flatnonzero(candidates)
-    if candidates is not None:
-        right = right[:, colmap].tocsr()
-        marks = marks[:, colmap].tocsr()
-    blocks = _row_blocks(sub, np.diff(visible.indptr), block_paths)
+    friends, contact, visible = _visible_graph(adjacency, extra_edges)
+    row_ids, candidates = _check_rows(nodes, candidates, friends.shape[0])
+    blocks = _candidate_blocks(
+        friends, contact, visible, row_ids, candidates, block_paths, nodes is not None
+    )
     parts = []
-    for start, stop in blocks:
-        ids = row_ids[start:stop]
-        prod = sub[start:stop] @ right
-        prod = prod + marks[ids]
-        re_all = prod.data.real
-        ok = re_all < _FRIEND
-        local = np.repeat(np.arange(stop - start), np.diff(prod.indptr))[ok]
-        cols = colmap[prod.indices[ok]]
-        grow = ids[local]
-        re, im = re_all[ok], prod.data.imag[ok]
-        is_direct = re >= _DIRECT
-        cn = re - _DIRECT * is_direct
+    for _ids, all_rows, all_cols, data, keep, direct in blocks:
+        grow, cols, z = all_rows[keep].astype(np.int64), all_cols[keep], data[keep]
+        cn, im = z.real.copy(), z.imag.copy()
+        is_direct = np.zeros(keep.size, bool) if direct is None else direct
+        if direct is not None:
+            cn[direct] -= _EDGE
         base = im if method == "adamic_adar" else cn
         score = base + contact_edge_weight * is_direct
         if k == -1:
             parts.append((grow, cols, score, cn, im, is_direct))
             continue
-        sel = _top_k_rows(local, cols, score, k)
+        sel = _top_k_rows(grow, cols, score, k)  # rows sorted by node id, as in CSR order
         parts.append((grow[sel], cols[sel], score[sel], cn[sel], im[sel], is_direct[sel]))
     if parts:
         person, cand, score, cn, aa, isd = (
@@ -462,23 +366,6 @@ def top_k_suggestions(
         }
     )
     return out.drop(columns=["rank", "score"]) if k == -1 else out
-
-
-def candidate_scores(
-    adjacency, *, extra_edges=None, nodes=None, block_paths: int = 2_000_000
-) -> pd.DataFrame:
-    """Every candidate pair (two hops away or joined by an extra edge) with its scores.
-
-    Same engine as :func:`top_k_suggestions` without the ranking: rows come in
-    (person_id, suggested_person_id) order. Use on small graphs or a subset of ``nodes``.
-
-    >>> a = edges_to_adjacency([0, 1], [1, 2], 3)
-    >>> candidate_scores(a)[["person_id", "suggested_person_id"]].values.tolist()
-    [[0, 2], [2, 0]]
-    """
-    return top_k_suggestions(
-        adjacency, k=-1, extra_edges=extra_edges, nodes=nodes, block_paths=block_paths
-    )
 
 
 def pair_scores(adjacency, u, v) -> pd.DataFrame:

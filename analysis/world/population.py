@@ -162,9 +162,15 @@ def _categorical(codes: np.ndarray, labels) -> pd.Categorical:
     return pd.Categorical.from_codes(mapped, categories=uniq)
 
 
-def _text(values: pa.Array) -> pd.arrays.ArrowStringArray:
-    """Wrap an Arrow string array as a pandas ``string`` column without copying."""
-    return pd.arrays.ArrowStringArray(pa.chunked_array([values]))
+def _text(values: pa.Array | pa.ChunkedArray) -> pd.arrays.ArrowStringArray:
+    """Wrap an Arrow string array as a pandas ``string`` column without copying.
+
+    Past 2^20 rows some Arrow kernels return a ``ChunkedArray``; it is wrapped as it is
+    (``pa.chunked_array([chunked])`` would rebuild it value by value).
+    """
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    return pd.arrays.ArrowStringArray(values)
 
 
 def _city_categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:

@@ -129,16 +129,27 @@ class SocialWorld:
         return book[uploads[book["owner_person_id"].to_numpy()]]
 
 
+_IS_SENSITIVE = np.array([k in SENSITIVE_KINDS for k in TIE_KINDS])
+
+
 def _ties_frame(a, b, kind, is_fb) -> pd.DataFrame:
-    tie_kind = pd.Categorical.from_codes(kind.astype(np.int8), categories=list(TIE_KINDS))
+    """Build the :data:`TIES` frame over the given arrays without copying them.
+
+    Person ids are int32 (half the memory of int64); ``copy=False``
+    keeps pandas from stacking same-typed columns into a new 2-D block.
+    """
+    kind = np.asarray(kind, dtype=np.int8)
+    tie_kind = pd.Categorical.from_codes(kind, categories=list(TIE_KINDS))
+    ids = np.int32 if len(a) == 0 or max(int(a.max()), int(b.max())) < 2**31 - 1 else np.int64
     return pd.DataFrame(
         {
-            "person_a_id": a.astype(np.int64),
-            "person_b_id": b.astype(np.int64),
+            "person_a_id": np.asarray(a, dtype=ids),
+            "person_b_id": np.asarray(b, dtype=ids),
             "tie_kind": tie_kind,
-            "is_sensitive": np.isin(kind, [TIE_KINDS.index(k) for k in SENSITIVE_KINDS]),
-            "is_facebook_friend": is_fb.astype(bool),
-        }
+            "is_sensitive": _IS_SENSITIVE[kind],
+            "is_facebook_friend": np.asarray(is_fb, dtype=bool),
+        },
+        copy=False,
     )
 
 
@@ -199,7 +210,9 @@ def build_social_world(
     n = len(people)
     role = assign_roles(people, params)
     if edges is None:
-        key = _unique_ties(sensitive_ties(people, role, params) + social_ties(people, params))
+        social = social_ties(people, params)  # the first part is sorted and unique
+        key = _unique_ties(sensitive_ties(people, role, params) + social[1:], social[0])
+        del social
         a, b, kind = _decode(key, n)
         del key
     else:
@@ -246,7 +259,9 @@ def address_book_of(world: SocialWorld, owner: int | None = None, n: int = 12) -
     if owner is None:
         owner = int(book["owner_person_id"].iloc[0])
     cols = ["entry_label", "entry_raw", "contact_kind", "entry_e164", "normalise_reason"]
-    return book.loc[book["owner_person_id"] == owner, cols].head(n)
+    shown = book.loc[book["owner_person_id"] == owner, cols].head(n)
+    texts = ["entry_label", "entry_raw", "entry_e164"]  # categorical in the book: shown as text
+    return shown.astype(dict.fromkeys(texts, "string"))
 
 
 def example_person(

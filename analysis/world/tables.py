@@ -251,7 +251,7 @@ TIES = register(
                 "person_a_id",
                 "One end: the professional for the asymmetric sensitive kinds, "
                 "otherwise the smaller person_id.",
-                "int64",
+                "int32",
                 "",
                 "analysis.world",
             ),
@@ -259,7 +259,7 @@ TIES = register(
                 "person_b_id",
                 "Other end: the patient/client/source for asymmetric kinds, "
                 "otherwise the larger person_id.",
-                "int64",
+                "int32",
                 "",
                 "analysis.world",
             ),

@@ -28,11 +28,11 @@ layer) because pairs drawn twice are lost.
 
 Scale and its effect on clustering
 ----------------------------------
-Measured on a shared 2-core machine (``benchmarks/bench_social.py``): ties,
-roles and Facebook friendships for 100,000 people in about 4-7 s (6.7M ties, peak
-RSS 0.6 GB); for 1,000,000 people in about 1.5 min (71M ties, peak RSS about
-4.4 GB). Address books for 100,000 people (9.4M entries) take about 1 min and
-2.6 GB, most of it ``phonenumbers`` on 1.1M distinct writings.
+Cost by stage and world size (time, peak memory, and ratios against the previous
+version measured side by side) is in the README's performance table
+(``benchmarks/stages.py``). Building is vectorised throughout: pairs are packed with
+shifts, sorted runs are merged by one stable sort instead of being sorted again, and
+the tie table holds int32 ids without a copy.
 
 Clustering depends on the size of the world as well as on the parameters. With
 the defaults, clustering near the median degree is about 0.27 at 10,000 people
@@ -135,13 +135,22 @@ def _focus_ids(
     return focus
 
 
+def _id_bits(n: int) -> int:
+    """Bits that hold a person id below ``n`` (pairs pack as ``lo << bits | hi``)."""
+    bits = max(1, int(n - 1).bit_length())
+    if 2 * bits + 4 > 63:
+        raise ValueError(f"{n} people is too many to pack a tie into one int64 key")
+    return bits
+
+
 def _encode(
     a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, n: int, oriented: bool = False
 ) -> np.ndarray:
     """Pack ties into one sortable int64 key each: ``pair * 16 + kind * 2 + swapped``.
 
-    ``pair = lo * n + hi``; ``swapped`` records that ``a`` was the larger id (only
-    kept for ``oriented`` kinds, where ``a`` is the professional). Self-pairs are
+    ``pair = lo << bits | hi`` (``bits`` from :func:`_id_bits`: shifts, not divisions,
+    and the same order as ``lo * n + hi``); ``swapped`` records that ``a`` was the larger
+    id (only kept for ``oriented`` kinds, where ``a`` is the professional). Self-pairs are
     dropped. One int64 per tie keeps memory at a few bytes per tie during building.
     """
     a = np.asarray(a, dtype=np.int64)
@@ -151,10 +160,11 @@ def _encode(
         a, b = a[keep], b[keep]
         if isinstance(kind, np.ndarray):
             kind = kind[keep]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    key = lo * n
-    key += hi
-    key *= 16
+    bits = _id_bits(n)
+    key = np.minimum(a, b)
+    key <<= bits
+    key |= np.maximum(a, b)
+    key <<= 4
     key += np.asarray(kind, dtype=np.int64) * 2
     if oriented:
         key += a > b
@@ -162,35 +172,62 @@ def _encode(
 
 
 def _decode(key: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inverse of :func:`_encode`: ``(a, b, kind)`` with the orientation restored."""
-    pair = key >> 4
+    """Inverse of :func:`_encode`: ``(a, b, kind)`` with the orientation restored.
+
+    Ids come back as int32 when ``n`` allows it (half the memory of int64).
+    """
+    bits = _id_bits(n)
+    index = np.int32 if n < 2**31 else np.int64
     kind = ((key >> 1) & 7).astype(np.int8)
-    swapped = (key & 1).astype(bool)
-    lo, hi = np.divmod(pair, n)
-    del pair
-    a = np.where(swapped, hi, lo)
-    b = np.where(swapped, lo, hi)
+    work = key >> (4 + bits)
+    a = work.astype(index)
+    np.right_shift(key, 4, out=work)
+    work &= (1 << bits) - 1
+    b = work.astype(index)
+    del work
+    swapped = np.flatnonzero(key & 1)
+    if swapped.size:
+        a[swapped], b[swapped] = b[swapped], a[swapped]
     return a, b, kind
 
 
-def _unique_ties(keys: list[np.ndarray]) -> np.ndarray:
-    """Concatenate encoded ties, sort, and keep one per pair (the highest-priority kind)."""
-    key = np.concatenate(keys) if keys else np.empty(0, np.int64)
-    key.sort()
-    if key.size:
-        pair = key >> 4
-        first = np.empty(key.size, dtype=bool)
-        first[0] = True
-        np.not_equal(pair[1:], pair[:-1], out=first[1:])
-        del pair
-        key = key[first]
-    return key
+def _unique_ties(keys: list[np.ndarray], sorted_key: np.ndarray | None = None) -> np.ndarray:
+    """Concatenate encoded ties, sort, and keep one per pair (the highest-priority kind).
+
+    ``sorted_key``, an already sorted array (e.g. a previous result), is merged in
+    without being sorted again; the result is the same as sorting everything. A single
+    array in ``keys`` is sorted in place.
+    """
+    keys = [k for k in keys if k.size]
+    key = np.concatenate(keys) if len(keys) > 1 else (keys[0] if keys else None)
+    if key is not None:
+        key.sort()
+    if sorted_key is not None and sorted_key.size:
+        if key is None:
+            key = sorted_key
+        else:  # two sorted runs: numpy's stable sort (timsort) merges them in one pass
+            key = np.concatenate([sorted_key, key])
+            key.sort(kind="stable")
+    if key is None:
+        return np.empty(0, np.int64)
+    first = np.empty(key.size, dtype=bool)
+    first[0] = True
+    diff = np.bitwise_xor(key[1:], key[:-1])  # same pair <=> equal above the low 4 bits
+    diff >>= 4
+    np.not_equal(diff, 0, out=first[1:])
+    del diff
+    return key[first]
 
 
 def _degrees(key: np.ndarray, n: int) -> np.ndarray:
     """Tie count per person from encoded unique ties."""
-    lo, hi = np.divmod(key >> 4, n)
-    return np.bincount(lo, minlength=n) + np.bincount(hi, minlength=n)
+    bits = _id_bits(n)
+    work = key >> (4 + bits)
+    deg = np.bincount(work, minlength=n)
+    np.right_shift(key, 4, out=work)
+    work &= (1 << bits) - 1
+    deg += np.bincount(work, minlength=n)
+    return deg
 
 
 def _pairs_within(
@@ -227,12 +264,16 @@ def _pairs_within(
         c = count[first:last]
         total = int(c.sum())
         if total:
-            src = np.repeat(np.arange(first, last), c)
-            offsets = np.arange(total) - np.repeat(np.cumsum(c) - c, c)
-            keep = rng.random(total) < density
-            src = src[keep]
-            dst = src + 1 + offsets[keep]
-            out.append(_encode(m_sorted[src], m_sorted[dst], kind, n))
+            # candidate j of the chunk belongs to row `local` (the run of cumsum it falls
+            # in) and is its (j - before[local])-th partner; only kept candidates are mapped
+            kept = np.flatnonzero(rng.random(total) < density)
+            ends = np.cumsum(c)
+            local = ends.searchsorted(kept, side="right")
+            kept -= (ends - c)[local]
+            kept += local
+            local += first
+            kept += first + 1
+            out.append(_encode(m_sorted[local], m_sorted[kept], kind, n))
         first = last
     return np.concatenate(out) if out else np.empty(0, np.int64)
 
@@ -266,7 +307,8 @@ def social_ties(people: pd.DataFrame, params: SocialParams) -> list[np.ndarray]:
     """Draw the family, work and friend ties (no sensitive kinds yet), encoded.
 
     Returns a list of int64 key arrays (see :func:`_encode`), possibly with
-    duplicate pairs, which :func:`_unique_ties` removes.
+    duplicate pairs, which :func:`_unique_ties` removes; the first is already sorted
+    and unique (pass it as ``sorted_key``).
     """
     n = len(people)
     seed = params.seed
@@ -316,13 +358,13 @@ def social_ties(people: pd.DataFrame, params: SocialParams) -> list[np.ndarray]:
     med_fixed = float(np.median(fixed))
     goal = float(np.median(target))
     scale = 1.0
-    layer = _unique_ties([parts[0], friend_layer(scale)])
+    layer = _unique_ties([friend_layer(scale)], sorted_key=parts[0])
     for _ in range(2):  # at most two extra builds of the friend layer
         achieved = float(np.median(_degrees(layer, n)))
         if abs(achieved - goal) <= 0.02 * goal or achieved <= med_fixed + 1:
             break
         scale *= float(np.clip((goal - med_fixed) / (achieved - med_fixed), 0.5, 3.0))
-        layer = _unique_ties([parts[0], friend_layer(scale)])
+        layer = _unique_ties([friend_layer(scale)], sorted_key=parts[0])
     parts = [layer]
     del layer
 
