@@ -2,12 +2,15 @@
 
 Sub-commands
 ------------
-``run SCENARIO [--params P.toml] [--seed N] [--n-people N] [--out DIR] [--progress]``
-    Build a synthetic world, link WhatsApp users to Facebook accounts under the scenario
-    (a TOML file or a built-in name such as ``mix_2016``; and under ``no_opt_out`` for
-    comparison), summarise friend suggestions and ad matching, and write tables (CSV +
-    parquet) and figures into ``--out`` (default ``build/runs/<scenario-name>/`` under
-    the current directory).
+``run SCENARIO [--params P.toml] [--seed N] [--n-people N] [--out DIR] [--progress]
+[--edges FILE [--weighted] [--delimiter D]]``
+    Build a synthetic world (or, with ``--edges``, a world on a real network: its ties
+    kept, synthetic people on its nodes), link WhatsApp users to Facebook accounts under
+    the scenario (a TOML file or a built-in name such as ``mix_2016``; and under
+    ``no_opt_out`` for comparison), summarise friend suggestions and ad matching, and write
+    tables (CSV + parquet) and figures into ``--out`` (default
+    ``build/runs/<scenario-name>/`` under the current directory). On a network, every
+    per-person table has a ``node_label`` column beside each person id: the file's label.
 ``world [--n-people N] [--seed S] [--out DIR] [--params P.toml] [--edges FILE ...]``
     Export every table of one world (people, ties, Facebook friendships, address books,
     customer lists, match keys) as parquet with its data dictionary and phone audit
@@ -197,7 +200,7 @@ def resolve_params(
 
 
 def _tables(
-    scenario: Any, params: Mapping[str, Params], progress: bool
+    scenario: Any, params: Mapping[str, Params], progress: bool, edges: pd.DataFrame | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, Any, pd.DataFrame, str]]]:
     """Compute every table and figure of a run (nothing is written here)."""
     from tqdm.auto import tqdm
@@ -205,6 +208,7 @@ def _tables(
     from analysis import linking
     from analysis.effects import ads, exposure
     from analysis.policy.scenarios import builtin_scenarios
+    from analysis.world.edgelist import build_social_world_from_edges, with_node_labels
     from analysis.world.population import generate_population
     from analysis.world.socialworld import build_social_world
 
@@ -221,10 +225,15 @@ def _tables(
     )
     try:
         steps.set_postfix_str("people")
-        people = generate_population(params["population"])
+        if edges is None:
+            people = generate_population(params["population"])
         steps.update()
         steps.set_postfix_str("social world")
-        social = build_social_world(people, params["social"])
+        if edges is None:
+            social = build_social_world(people, params["social"])
+        else:
+            social = build_social_world_from_edges(edges, params["social"], params["population"])
+            people = social.people
         steps.update()
         tables: dict[str, pd.DataFrame] = {}
         shares, scores, inferred = [], [], None
@@ -236,7 +245,7 @@ def _tables(
             inferred = links.inferred if not s.address_books else inferred
             table = linking.link_table(people, s, social, params["linking"], seed=seed, links=links)
             if name == scenario.name:
-                tables["links"] = table
+                tables["links"] = with_node_labels(table, social)
                 tables["country_shares"] = linking.country_shares(table)
             shares.append(
                 linking.mechanism_purpose_shares(table, links, people).assign(scenario=name)
@@ -246,8 +255,13 @@ def _tables(
         tables["link_shares"] = _first(pd.concat(shares, ignore_index=True), "scenario")
         tables["mechanism_scores"] = _first(pd.concat(scores, ignore_index=True), "scenario")
         steps.set_postfix_str("friend suggestions")
-        summary, _ = exposure.compare_scenarios(social, compare, params["suggestions"], seed=seed)
+        summary, made = exposure.compare_scenarios(
+            social, compare, params["suggestions"], seed=seed
+        )
         tables["suggestion_summary"] = summary
+        tables["whatsapp_only_suggestions"] = with_node_labels(
+            made[scenario.name].whatsapp_only, social
+        )
         steps.update()
         steps.set_postfix_str("ad matching")
         res = ads.run_scenarios(people, social, params["ads"], seed=seed, scenarios=compare)
@@ -287,6 +301,7 @@ def run_scenario(
     *,
     out: str | Path | None = None,
     progress: bool = False,
+    edges: pd.DataFrame | None = None,
 ) -> RunResult:
     """Run one scenario on a fresh synthetic world and write its tables and figures.
 
@@ -300,20 +315,38 @@ def run_scenario(
         directory. An existing folder is replaced only once the new one is complete.
     progress : bool
         Show a tqdm progress bar on stderr.
+    edges : pandas.DataFrame, optional
+        A real network (:func:`analysis.world.load_edge_list`): the world is built on its
+        edges, with one synthetic person per node (``n_people`` is the node count), and
+        per-person tables carry the file's node labels (``node_label`` columns).
 
     Returns
     -------
     RunResult
     """
     params = resolve_params(params)
-    _check_size(params["population"].n_people)
+    if edges is None:
+        _check_size(params["population"].n_people)
     out = check_out(Path(out) if out is not None else RUNS_DIR / scenario.name)
 
     def fill(tmp: Path) -> None:
-        tables, figures = _tables(scenario, params, progress)
+        tables, figures = _tables(scenario, params, progress, edges)
         _write_all(tmp, scenario, params, tables, figures)
+        if edges is not None:
+            _write_network(tmp, edges)
 
     return atomic_output(out, fill)
+
+
+def _write_network(tmp: Path, edges: pd.DataFrame) -> None:
+    """Record the network a run was built on (its size; the labels are in the tables)."""
+    from analysis.core.io import atomic_write_text
+    from analysis.world.edgelist import node_order
+
+    source = edges.attrs.get("source", "")
+    facts = {"source": str(source), "node_count": int(node_order(edges).size)}
+    facts["edge_count"] = len(edges)
+    atomic_write_text(tmp / "network.toml", tomli_w.dumps({"network": facts}))
 
 
 def run_world(
@@ -393,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="show progress bars (default: when stderr is a terminal)",
     )
+    _edge_arguments(run)
     world = sub.add_parser("world", help="export every table of one world as parquet")
     world.add_argument("--n-people", type=int, help="number of synthetic people")
     world.add_argument("--seed", type=int, help="seed of the synthetic world")
@@ -400,20 +434,41 @@ def build_parser() -> argparse.ArgumentParser:
     world.add_argument(
         "--out", metavar="DIR", help="output folder (default ./build/worlds/seed<S>-n<N>)"
     )
-    world.add_argument("--edges", metavar="FILE", help="build the world on a real edge list")
-    world.add_argument(
-        "--weighted",
-        action="store_true",
-        help="the edge list has a third column (a weight), which is ignored",
-    )
-    world.add_argument(
-        "--delimiter", metavar="D", help="field separator of the edge list, e.g. ',' for CSV"
-    )
+    _edge_arguments(world)
     sub.add_parser("scenarios", help="list the built-in scenarios")
     params = sub.add_parser("params", help="print or write the default parameters as TOML")
     params.add_argument("--write", metavar="FILE", help="write to FILE instead of printing")
     sub.add_parser("report", help="execute every notebook and build the HTML report")
     return parser
+
+
+def _edge_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--edges", metavar="FILE", help="build the world on a real edge list (.gz accepted)"
+    )
+    command.add_argument(
+        "--weighted",
+        action="store_true",
+        help="the edge list has a third column (a weight), which is ignored",
+    )
+    command.add_argument(
+        "--delimiter", metavar="D", help="field separator of the edge list, e.g. ',' for CSV"
+    )
+
+
+def _edges(args: argparse.Namespace) -> pd.DataFrame | None:
+    """Load the edge list named on the command line, or None (checks the flags with it)."""
+    from analysis.world.edgelist import load_edge_list
+
+    if not args.edges:
+        if args.weighted or args.delimiter:
+            raise UsageError("--weighted and --delimiter describe an edge list: add --edges FILE")
+        return None
+    if args.n_people is not None:
+        raise UsageError("--n-people and --edges: the edge list sets the number of people")
+    edges = load_edge_list(args.edges, weighted=args.weighted, delimiter=args.delimiter)
+    edges.attrs["source"] = str(args.edges)
+    return edges
 
 
 def _default_progress() -> bool:
@@ -443,7 +498,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     given = load_params(args.params) if args.params else {}
     params = resolve_params(given, seed=args.seed, n_people=args.n_people)
     progress = _default_progress() if args.progress is None else args.progress
-    result = run_scenario(scenario, params, out=args.out, progress=progress)
+    edges = _edges(args)
+    result = run_scenario(scenario, params, out=args.out, progress=progress, edges=edges)
     print(f"scenario {scenario.name}: wrote {len(result.files)} files to {result.out}")
     for name in result.files:
         print(f"  {name}")
@@ -451,17 +507,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_world(args: argparse.Namespace) -> int:
-    from analysis.world.edgelist import load_edge_list
-
     given = load_params(args.params) if args.params else {}
     params = resolve_params(given, seed=args.seed, n_people=args.n_people)
-    edges = None
-    if args.edges:
-        if args.n_people is not None:
-            raise UsageError("--n-people and --edges: the edge list sets the number of people")
-        edges = load_edge_list(args.edges, weighted=args.weighted, delimiter=args.delimiter)
-    elif args.weighted or args.delimiter:
-        raise UsageError("--weighted and --delimiter describe an edge list: add --edges FILE")
+    edges = _edges(args)
     result = run_world(params, out=args.out, edges=edges)
     print(f"world: wrote {len(result.files)} files to {result.out}")
     for name in result.files:

@@ -198,7 +198,10 @@ def frame_to_adjacency(
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Adjacency of an edge-list frame (e.g. :func:`analysis.world.load_edge_list`).
 
-    Node labels (integers or strings) are numbered 0..n-1 in order of first appearance.
+    Node labels (integers or strings) are numbered 0..n-1 in sorted order, the package's
+    one node order (:func:`analysis.world.node_order`): row ``k`` is person ``k`` of a
+    world built on the same edge list, and "ties go to the lower node id" means the lower
+    label.
 
     Returns
     -------
@@ -212,7 +215,7 @@ def frame_to_adjacency(
     for col in (a, b):
         if col not in edges.columns:
             raise ValueError(f"edge list has no column {col!r}; columns are {list(edges.columns)}")
-    codes, labels = pd.factorize(pd.concat([edges[a], edges[b]], ignore_index=True))
+    codes, labels = pd.factorize(pd.concat([edges[a], edges[b]], ignore_index=True), sort=True)
     half = len(edges)
     return edges_to_adjacency(codes[:half], codes[half:], len(labels)), np.asarray(labels)
 

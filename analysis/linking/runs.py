@@ -19,7 +19,8 @@ from analysis.linking.links import (
 from analysis.linking.params import LinkingParams
 from analysis.linking.tiers import tier_shares
 from analysis.policy.scenarios import Scenario
-from analysis.world.params import WorldParams
+from analysis.world.edgelist import build_social_world_from_edges
+from analysis.world.params import SocialParams, WorldParams
 from analysis.world.population import generate_population
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
 
 
 def _build_social(people: pd.DataFrame, seed: int):
-    from analysis.world.params import SocialParams
     from analysis.world.socialworld import build_social_world
 
     return build_social_world(people, SocialParams(seed=seed))
@@ -45,6 +45,7 @@ def run_seeds(
     params: LinkingParams | None = None,
     curve_scenarios: Sequence[str] = ("mix_2016",),
     progress: bool = False,
+    edges: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Build one world per seed, link under every scenario, and collect tidy results.
 
@@ -63,6 +64,10 @@ def run_seeds(
         Scenarios for which the 30-day window curve is computed.
     progress : bool
         Show a tqdm progress bar (off by default: notebooks stay deterministic).
+    edges : pandas.DataFrame or path, optional
+        A loaded network (:func:`analysis.world.load_edge_list`): every seed's world is
+        built on its edges (:func:`analysis.world.build_social_world_from_edges`), the
+        people drawn afresh per seed; ``n_people`` is the number of nodes.
 
     Returns
     -------
@@ -80,8 +85,14 @@ def run_seeds(
         iterator = tqdm(list(seeds), desc="seeds", file=sys.stderr)
     shares, scores, countries, curves, tiers = [], [], [], [], []
     for s in iterator:
-        people = generate_population(world.replace(seed=int(s)))
-        social = _build_social(people, int(s)) if with_social else None
+        if edges is not None:
+            social = build_social_world_from_edges(
+                edges, SocialParams(seed=int(s)), world.replace(seed=int(s))
+            )
+            people = social.people
+        else:
+            people = generate_population(world.replace(seed=int(s)))
+            social = _build_social(people, int(s)) if with_social else None
         base = infer_numbers(people, social, params) if social is not None else None
         for name, scen in scenarios.items():
             links = compute_links(people, scen, social, params, seed=int(s), inferred=base)

@@ -37,6 +37,8 @@ pooling     per-country values pooled, weighted by 2016 WhatsApp users
 dictionary  the data dictionary
 phone_audit the phone-safety audit over every table and the committed notebooks
 world_export every table of one world as parquet (python -m analysis world)
+worlds      the worlds results run on: generated, or on a loaded network, per seed
+personas    what Facebook could learn about one kind of person, over seeded worlds
 """
 
 from analysis.results import (
@@ -49,6 +51,7 @@ from analysis.results import (
     robustness,
     wording,
     world_export,
+    worlds,
 )
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
@@ -59,6 +62,7 @@ from analysis.results.pooling import *
 from analysis.results.robustness import *
 from analysis.results.wording import *
 from analysis.results.world_export import *
+from analysis.results.worlds import *
 
 __all__ = [
     *metrics.__all__,
@@ -70,4 +74,5 @@ __all__ = [
     *dictionary.__all__,
     *phone_audit.__all__,
     *world_export.__all__,
+    *worlds.__all__,
 ]

@@ -43,13 +43,13 @@ from analysis.core.progress import iterate
 from analysis.core.schema import Field, Table, register
 from analysis.core.stats import mean_t_interval
 from analysis.results.metrics import LINK_SCENARIOS, METRICS, MIX
+from analysis.results.worlds import build_world, seeded_world
 from analysis.world.params import WorldParams
 
 __all__ = [
     "HEADLINE_SUMMARY",
     "PARTS",
     "FindingsParams",
-    "build_world",
     "exposure_over_seeds",
     "headline_metrics",
     "headline_over_seeds",
@@ -242,48 +242,6 @@ def _world(world_toml: str, social_toml: str, address_books: bool) -> Any:
         SocialParams.from_toml_text(social_toml),
         address_books=address_books,
     )
-
-
-def build_world(
-    world: WorldParams | None = None, social: Any | None = None, *, address_books: bool = False
-) -> Any:
-    """Generate the population and social world the headlines need.
-
-    Only the address books Facebook can hold are written: those of people who upload their
-    contacts to Facebook, and, with ``address_books`` (the address-book switch), those of
-    WhatsApp users who did not leave. Each is exactly the book the full build gives
-    (:func:`analysis.world.build_address_book` with ``owners``).
-
-    Parameters
-    ----------
-    world : WorldParams, optional
-        Default ``WorldParams(n_people=FindingsParams().n_people)``.
-    social : analysis.world.SocialParams, optional
-    address_books : bool
-        Also write WhatsApp users' books (for the address-book what-if).
-
-    Returns
-    -------
-    analysis.world.SocialWorld
-    """
-    from analysis.world.addressbook import build_address_book
-    from analysis.world.params import SocialParams
-    from analysis.world.population import generate_population
-    from analysis.world.socialworld import build_social_world
-
-    world = world or WorldParams(n_people=FindingsParams().n_people)
-    social = social or SocialParams()
-    people = generate_population(world)
-    sw = build_social_world(people, social, address_books=False)
-    owners = sw.person_attrs["uploads_contacts_to_facebook"].to_numpy(bool) & people[
-        "is_facebook_user"
-    ].to_numpy(bool)
-    if address_books:
-        owners |= people["is_whatsapp_user"].to_numpy(bool) & (
-            people["consent_state"].astype(str).to_numpy() != "left_whatsapp"
-        )
-    sw.address_book = build_address_book(people, sw.ties, social, owners=owners)
-    return sw
 
 
 def headline_metrics(
@@ -480,6 +438,7 @@ def exposure_over_seeds(
     *,
     scenario: Any | None = None,
     progress: bool = False,
+    edges: Any | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exposures (i)-(iii) in one generated world per seed: headline rows and every person.
 
@@ -496,6 +455,8 @@ def exposure_over_seeds(
         Default: the built-in ``mix_2016``.
     progress : bool
         Show a tqdm bar.
+    edges : pandas.DataFrame or path, optional
+        Build every world on this loaded network (:func:`seeded_world`).
 
     Returns
     -------
@@ -514,8 +475,8 @@ def exposure_over_seeds(
     scenario = scenario or builtin_scenarios()[MIX]
     longs, people = [], []
     for s in iterate(seeds, progress, "worlds"):
-        w = (world or WorldParams(n_people=FindingsParams().n_people)).replace(seed=s)
-        sw = build_world(w, (social or SocialParams()).replace(seed=s))
+        w = world or WorldParams(n_people=FindingsParams().n_people)
+        sw = seeded_world(s, w, social or SocialParams(), edges=edges)
         _, res = exposure.compare_scenarios(sw, {MIX: scenario}, seed=s)
         inferred = linking.infer_numbers(sw.people, sw)
         per = exposure.person_exposure(sw, res[MIX], scenario, seed=s, inferred=inferred)
@@ -573,6 +534,7 @@ def headline_over_seeds(
     social: Any | None = None,
     *,
     progress: bool = False,
+    edges: Any | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """Run :func:`headline_metrics` once per seed, on a world generated per seed.
@@ -584,6 +546,8 @@ def headline_over_seeds(
         Parameters of the generated worlds (as :func:`headline_metrics`).
     progress : bool
         Show a tqdm bar (off by default so that notebook outputs stay deterministic).
+    edges : pandas.DataFrame or path, optional
+        Build every world on this loaded network (:func:`seeded_world`).
     **kwargs
         Passed to :func:`headline_metrics` (``scenarios``, ``address_books``, ``parts``,
         ``n_businesses``).
@@ -603,8 +567,17 @@ def headline_over_seeds(
             "headline_over_seeds generates one world per seed; for a built world call "
             "headline_metrics(world, seed=...) once per seed of the scenario draws"
         )
+    books = bool(kwargs.get("address_books", False))
     frames = [
-        headline_metrics(world, social, seed=s, **kwargs).assign(seed=s)
+        headline_metrics(
+            *(
+                (world, social)
+                if edges is None
+                else (seeded_world(s, world, social, books, edges),)
+            ),
+            seed=s,
+            **kwargs,
+        ).assign(seed=s)
         for s in iterate(seeds, progress, "worlds")
     ]
     return pd.concat(frames, ignore_index=True)[["seed", "metric", "scenario", "value"]]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 __all__ = [
+    "ATTACH_MODES",
     "COUNTRIES",
     "FB_PHONE_SOURCES",
     "ROLES",
@@ -255,6 +256,11 @@ SENSITIVE_KINDS = TIE_KINDS[:5]
 
 #: Professional roles and the tie kind linking them to their patients/clients/sources.
 ROLES = ("none", "clinician", "lawyer", "journalist", "sex_worker")
+
+
+#: Ways of attaching synthetic people to the nodes of a loaded network
+#: (:attr:`SocialParams.attach_people`).
+ATTACH_MODES = ("by_community", "at_random")
 
 
 ROLE_TIE_KIND = {
@@ -503,6 +509,21 @@ class SocialParams(Params):
         description="Share of Facebook users who upload their phone contacts to Facebook "
         "(Facebook app or Messenger 'continuous contact upload').",
         source="unknown (parameters.md: no published figure); Messenger asked every user",
+    )
+    attach_people: str = param(
+        "by_community",
+        kind="str",
+        choices=ATTACH_MODES,
+        description="How synthetic people are attached to the nodes of a loaded network "
+        "(analysis.world.build_social_world_from_edges; unused in a generated world): "
+        "'by_community' orders nodes so that graph neighbours sit together (reverse "
+        "Cuthill-McKee) and gives them people of one country and city, so whole "
+        "communities share a country (most ties then join two people of one country, far "
+        "more than the synthetic target); 'at_random' attaches people in a seeded random "
+        "order (countries mix as in random pairs).",
+        source="convention: a real network carries no countries; both ends are modelled "
+        "and structure_report gives the share of same-country ties each one makes",
+        confidence="n/a",
     )
 
     def _check_consistency(self) -> None:
