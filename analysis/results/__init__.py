@@ -46,6 +46,7 @@ from analysis.results import (
     headlines,
     methods,
     metrics,
+    personas,
     phone_audit,
     pooling,
     robustness,
@@ -57,6 +58,7 @@ from analysis.results.dictionary import *
 from analysis.results.headlines import *
 from analysis.results.methods import *
 from analysis.results.metrics import *
+from analysis.results.personas import *
 from analysis.results.phone_audit import *
 from analysis.results.pooling import *
 from analysis.results.robustness import *
@@ -71,6 +73,7 @@ __all__ = [
     *robustness.__all__,
     *methods.__all__,
     *pooling.__all__,
+    *personas.__all__,
     *dictionary.__all__,
     *phone_audit.__all__,
     *world_export.__all__,

@@ -23,6 +23,7 @@ from analysis.world.params import SocialParams, WorldParams
 
 __all__ = [
     "HEADLINE_N_PEOPLE",
+    "NETWORK_HEADLINES",
     "build_world",
     "seeded_world",
 ]
@@ -31,6 +32,19 @@ __all__ = [
 #: People in a generated headline world when no parameters are given
 #: (:attr:`analysis.results.FindingsParams.n_people`'s default).
 HEADLINE_N_PEOPLE = 1_500
+
+
+#: Headlines compared between a loaded network and the synthetic world (metric, scenario)
+#: -> label: those that do not need customer lists (too few people on a small network).
+NETWORK_HEADLINES: dict[tuple[str, str], str] = {
+    ("own_join_share", "all_partial_opt_out"): "(b) Joined for Facebook's own use, all opt out",
+    ("ads_join_share", "mix_2016"): "(d) Join usable for ads, 2016 mix",
+    ("held_ads_join_share", "accepted_then_left"): "(d) Still held after leaving",
+    ("whatsapp_only_suggestion_share", "mix_2016"): "(c) Suggestions only from WhatsApp",
+    ("members_suggested_share", "mix_2016"): "(c) Members suggested to others via WhatsApp",
+    ("never_whatsapp_tie_known_share", "mix_2016"): "Non-users with a tie known via uploads",
+    ("never_whatsapp_number_attached_share", "mix_2016"): "Non-users whose number is attached",
+}
 
 
 def build_world(

@@ -63,9 +63,11 @@ from analysis.world.population import generate_population
 from analysis.world.socialworld import SocialWorld, build_social_world
 
 __all__ = [
+    "BUNDLED_NETWORKS",
     "EdgeListError",
     "attach_people",
     "build_social_world_from_edges",
+    "bundled_network",
     "load_edge_list",
     "node_order",
     "text_line",
@@ -555,3 +557,37 @@ def with_node_labels(frame: pd.DataFrame, world: SocialWorld) -> pd.DataFrame:
         shown[mask] = values[ids[mask].to_numpy(np.int64)]
         out.insert(out.columns.get_loc(col) + 1, label_col, shown)
     return out
+
+
+#: Real social networks that ship inside a pinned dependency (no download at run time).
+BUNDLED_NETWORKS = {
+    "karate_club": (
+        "Zachary's karate club: friendships among 34 members of a US university karate "
+        "club, observed 1970-72 (W. W. Zachary, 'An information flow model for conflict and "
+        "fission in small groups', Journal of Anthropological Research 33(4): 452-473, "
+        "1977); shipped inside NetworkX (networkx.karate_club_graph, BSD-3-Clause licence)"
+    ),
+}
+
+
+def bundled_network(name: str = "karate_club") -> pd.DataFrame:
+    """Return a real social network that ships inside a pinned dependency, as an edge list.
+
+    The frame is what :func:`load_edge_list` returns (``node_a``, ``node_b``, integer
+    labels: NetworkX's node numbers), with ``attrs["source"]`` saying what it is
+    (:data:`BUNDLED_NETWORKS`).
+
+    >>> edges = bundled_network()
+    >>> len(edges), int(node_order(edges).size)
+    (78, 34)
+    """
+    if name not in BUNDLED_NETWORKS:
+        raise ValueError(f"network {name!r} is not bundled; allowed: {list(BUNDLED_NETWORKS)}")
+    import networkx as nx
+
+    graph = nx.karate_club_graph()
+    edges = pd.DataFrame(sorted((min(u, v), max(u, v)) for u, v in graph.edges()))
+    edges.columns = ["node_a", "node_b"]
+    edges = edges.astype(np.int64)
+    edges.attrs["source"] = BUNDLED_NETWORKS[name]
+    return edges

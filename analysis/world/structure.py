@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
+    "attachment_effect",
     "clustering_by_degree",
     "clustering_by_world_size",
     "degree_distribution",
@@ -330,3 +331,46 @@ def clustering_by_world_size(
             }
         )
     return pd.DataFrame(rows)
+
+
+def attachment_effect(
+    edges: pd.DataFrame, seeds, *, world_params=None, social=None, modes=None
+) -> pd.DataFrame:
+    """Measure what attaching people to a loaded network's nodes does to countries, cities.
+
+    For each way of attaching (:data:`analysis.world.ATTACH_MODES`), the world is built on
+    ``edges`` once per seed and :func:`structure_report` read: the share of ties within
+    one country and one city, beside the share of all pairs of people within one country
+    (what attaching at random gives on average).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attach_people``, ``same_country_tie_share``, ``same_country_pair_share``,
+        ``same_city_tie_share`` (means over seeds), ``seed_count``.
+    """
+    from analysis.world.edgelist import build_social_world_from_edges
+    from analysis.world.params import ATTACH_MODES, SocialParams, WorldParams
+
+    seeds = [int(s) for s in seeds]
+    rows = []
+    for mode in modes or ATTACH_MODES:
+        for s in seeds:
+            p = (social or SocialParams()).replace(seed=s, attach_people=mode)
+            w = build_social_world_from_edges(
+                edges, p, (world_params or WorldParams()).replace(seed=s), address_books=False
+            )
+            r = structure_report(w, seed=s)["achieved"].to_numpy()
+            rows.append((mode, r[8], r[9], r[6]))
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "attach_people",
+            "same_country_tie_share",
+            "same_country_pair_share",
+            "same_city_tie_share",
+        ],
+    )
+    out = frame.groupby("attach_people", sort=False).mean().reset_index()
+    out["seed_count"] = len(seeds)
+    return out

@@ -1,9 +1,10 @@
 """Chart functions, one module per stage; each returns ``(fig, data)``."""
 
-from analysis.report.charts import common, effects, linking, results, run, world
+from analysis.report.charts import common, effects, linking, network, results, run, world
 from analysis.report.charts.common import *
 from analysis.report.charts.effects import *
 from analysis.report.charts.linking import *
+from analysis.report.charts.network import *
 from analysis.report.charts.results import *
 from analysis.report.charts.run import *
 from analysis.report.charts.world import *
@@ -15,4 +16,5 @@ __all__ = [
     *effects.__all__,
     *results.__all__,
     *run.__all__,
+    *network.__all__,
 ]
