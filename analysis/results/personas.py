@@ -27,7 +27,7 @@ is ``people_count``, stated beside it), with the range of the per-world shares; 
 situation nobody matches gives no number, not a zero.
 
 >>> Situation(country_code="IN", choice="kept_default").describe()
-'in India, kept the default'
+'in India, kept the default (box ticked)'
 """
 
 from __future__ import annotations
