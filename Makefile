@@ -40,8 +40,10 @@ install: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m analysis.report.build
 
+# Two workers (CI has 2 cores); --dist loadfile keeps each notebook's cells in one kernel.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 notebooks: $(STAMP)
 	$(BIN)/python -m analysis.report.notebooks
