@@ -329,17 +329,22 @@ def compare_scenarios(
     suggest: SuggestParams | None = None,
     *,
     seed: int | None = None,
+    keep: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, ScenarioSuggestions]]:
     """Suggestions under several scenarios: the ``suggestion_scenarios`` table and each result.
 
     The baseline (Facebook's own data) is computed once and shared; ``suggest`` sets how
-    suggestions are ranked.
+    suggestions are ranked. ``keep`` names the scenarios whose full results are returned
+    (all by default); the others are summarised and freed as soon as they are done, so
+    a run over many scenarios holds one scenario's suggestions at a time.
     """
     ties = world.tie_matrix()
-    results = dict(_each_scenario(world, scenarios, suggest, seed, ties))
-    rows = [
-        summarise(world, r, tie_matrix=ties) | {"scenario": name} for name, r in results.items()
-    ]
+    rows, results = [], {}
+    for name, r in _each_scenario(world, scenarios, suggest, seed, ties):
+        rows.append(summarise(world, r, tie_matrix=ties) | {"scenario": name})
+        if keep is None or name in keep:
+            results[name] = r
+        del r
     return pd.DataFrame(rows), results
 
 
