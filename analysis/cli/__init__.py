@@ -7,8 +7,9 @@ Sub-commands
     Build a synthetic world (or, with ``--edges``, a world on a real network: its ties
     kept, synthetic people on its nodes), link WhatsApp users to Facebook accounts under
     the scenario (a TOML file or a built-in name such as ``mix_2016``; and under every
-    built-in scenario for comparison, ``no_opt_out`` among them), summarise friend suggestions and ad matching, and write
-    tables (CSV + parquet) and figures into ``--out`` (default
+    built-in scenario for comparison, ``no_opt_out`` among them), summarise friend
+    suggestions and ad matching, and write tables (CSV + parquet) and figures into
+    ``--out`` (default
     ``build/runs/<scenario-name>/`` under the current directory). On a network, every
     per-person table has a ``node_label`` column beside each person id: the file's label.
 ``world [--n-people N] [--seed S] [--out DIR] [--params P.toml] [--edges FILE ...]``
