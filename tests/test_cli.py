@@ -43,10 +43,16 @@ def test_run_writes_tables_and_figures(tiny_run):
     assert [p.name for p in out.parent.iterdir()] == ["mix"]
 
 
-def test_run_compares_with_no_opt_out_and_records_inputs(tiny_run):
+def test_run_compares_all_builtin_scenarios_and_records_inputs(tiny_run):
     _, out = tiny_run
     shares = pd.read_parquet(out / "tables" / "link_shares.parquet")
-    assert set(shares["scenario"]) == {"mix_2016", "no_opt_out"}
+    from analysis.policy.scenarios import builtin_scenarios
+
+    # every built-in scenario is linked, the chosen one first
+    assert set(shares["scenario"]) == set(builtin_scenarios())
+    assert shares["scenario"].iloc[0] == "mix_2016"
+    summary = pd.read_parquet(out / "tables" / "suggestion_summary.parquet")
+    assert list(summary["scenario"]) == list(dict.fromkeys(shares["scenario"]))
     sums = shares.groupby(["scenario", "mechanism"])["share"].sum()
     assert sums.between(0.999, 1.001).all()
     used = tomllib.loads((out / "parameters.toml").read_text())

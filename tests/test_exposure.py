@@ -388,3 +388,25 @@ def test_shadow_tie_auc_on_a_loaded_edge_list():
     assert (out["positive_count"] > 0).all()
     for m in ex.NEGATIVE_MATCHES:
         assert out[f"auc_{m}"].between(0, 1).all() and (out[f"negative_count_{m}"] > 0).all()
+
+
+def test_shared_products_give_the_same_results_as_each_scenario_alone(world, scenarios):
+    from analysis.effects.exposure.contacts import contact_edges
+    from analysis.effects.exposure.suggestions import scenario_suggestions
+
+    # india_later_data_flows sees the same edges as mix_2016: its ranking is reused
+    names = ["mix_2016", "india_later_data_flows", "eu_pause", "all_leave"]
+    summary, kept = ex.compare_scenarios(
+        world, {k: scenarios[k] for k in names}, seed=4, keep=("mix_2016", "eu_pause")
+    )
+    assert list(summary["scenario"]) == names and set(kept) == {"mix_2016", "eu_pause"}
+    for name in ("mix_2016", "eu_pause"):
+        alone = scenario_suggestions(world, scenarios[name], seed=4)
+        pd.testing.assert_frame_equal(kept[name].whatsapp_only, alone.whatsapp_only)
+        pd.testing.assert_frame_equal(kept[name].with_whatsapp, alone.with_whatsapp)
+        pd.testing.assert_frame_equal(kept[name].edges, alone.edges)
+        assert len(alone.whatsapp_only) > 0
+    # the universe-based contact edges equal a fresh computation per scenario
+    pd.testing.assert_frame_equal(
+        contact_edges(world, scenarios["eu_pause"], seed=4), kept["eu_pause"].edges
+    )

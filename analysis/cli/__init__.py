@@ -6,9 +6,10 @@ Sub-commands
 [--edges FILE [--weighted] [--delimiter D]]``
     Build a synthetic world (or, with ``--edges``, a world on a real network: its ties
     kept, synthetic people on its nodes), link WhatsApp users to Facebook accounts under
-    the scenario (a TOML file or a built-in name such as ``mix_2016``; and under
-    ``no_opt_out`` for comparison), summarise friend suggestions and ad matching, and write
-    tables (CSV + parquet) and figures into ``--out`` (default
+    the scenario (a TOML file or a built-in name such as ``mix_2016``; and under every
+    built-in scenario for comparison, ``no_opt_out`` among them), summarise friend
+    suggestions and ad matching, and write tables (CSV + parquet) and figures into
+    ``--out`` (default
     ``build/runs/<scenario-name>/`` under the current directory). On a network, every
     per-person table has a ``node_label`` column beside each person id: the file's label.
 ``world [--n-people N] [--seed S] [--out DIR] [--params P.toml] [--edges FILE ...]``
@@ -213,9 +214,10 @@ def _tables(
     from analysis.world.socialworld import build_social_world
 
     seed = params["population"].seed
+    # the chosen scenario first, then every built-in one (the comparison among them)
     compare = {scenario.name: scenario}
-    if scenario.name != COMPARISON:
-        compare[COMPARISON] = builtin_scenarios()[COMPARISON]
+    for name, s in builtin_scenarios().items():
+        compare.setdefault(name, s)
     steps = tqdm(
         total=4 + len(compare),
         desc=f"run {scenario.name}",
@@ -256,7 +258,7 @@ def _tables(
         tables["mechanism_scores"] = _first(pd.concat(scores, ignore_index=True), "scenario")
         steps.set_postfix_str("friend suggestions")
         summary, made = exposure.compare_scenarios(
-            social, compare, params["suggestions"], seed=seed
+            social, compare, params["suggestions"], seed=seed, keep=(scenario.name,)
         )
         tables["suggestion_summary"] = summary
         tables["whatsapp_only_suggestions"] = with_node_labels(
@@ -264,7 +266,9 @@ def _tables(
         )
         steps.update()
         steps.set_postfix_str("ad matching")
-        res = ads.run_scenarios(people, social, params["ads"], seed=seed, scenarios=compare)
+        res = ads.run_scenarios(
+            people, social, params["ads"], seed=seed, scenarios=compare, inferred=inferred
+        )
         tables["ad_match_rates"] = ads.overall_rates({"as_modelled": res}).drop(
             columns="facebook_data"
         )

@@ -5,6 +5,7 @@ See :mod:`analysis.effects.exposure` for the definitions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,9 @@ from analysis.policy.consent import field_purposes
 from analysis.policy.scenarios import Scenario
 
 __all__ = [
+    "ContactUniverse",
     "contact_edges",
+    "contact_universe",
 ]
 
 
@@ -26,51 +29,50 @@ def _bool(frame: pd.DataFrame, col: str) -> np.ndarray:
     return frame[col].fillna(False).to_numpy(dtype=bool)
 
 
-def contact_edges(world: Any, scenario: Scenario, *, seed: int | None = None) -> pd.DataFrame:
-    """List the phone-contact edges Facebook can see with and without WhatsApp data.
+@dataclass(frozen=True)
+class ContactUniverse:
+    """What :func:`contact_edges` needs that does not depend on the scenario.
 
-    Parameters
-    ----------
-    world : analysis.world.SocialWorld
-    scenario : analysis.policy.Scenario
-    seed : int, optional
-        Seed of the scenario's per-person opt-out draws (``uptake`` mode).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The ``contact_edges`` table (directed, owner -> resolved account, unique pairs),
-        in (owner, contact) order. See the module docstring for the rules.
+    Every resolvable (owner, number, account) match of the world's address books, by
+    Facebook's own number of the account (``fb_*``) and by the account's WhatsApp
+    number (``wa_*``), as integer arrays; a scenario only selects among them. Made by
+    :func:`contact_universe` and reused across scenarios (the string joins, the costly
+    part, run once per world).
     """
+
+    n: int
+    uploads: np.ndarray
+    holds_wa_book: np.ndarray
+    wa_linkable: np.ndarray
+    fb_owner: np.ndarray
+    fb_contact: np.ndarray
+    fb_true: np.ndarray
+    wa_owner: np.ndarray
+    wa_contact: np.ndarray
+    wa_true: np.ndarray
+
+
+def contact_universe(world: Any) -> ContactUniverse:
+    """Make the scenario-independent matches behind :func:`contact_edges` (ContactUniverse)."""
     people = world.people
     n = len(people)
     is_fb = _bool(people, "is_facebook_user")
+    is_wa = _bool(people, "is_whatsapp_user")
     uploads = world.person_attrs["uploads_contacts_to_facebook"].to_numpy(bool) & is_fb
-    book_ok = field_purposes(people, scenario, "address_book", seed=seed)["suggestions"].to_numpy(
-        bool
-    )
-    num_ok = field_purposes(people, scenario, "phone_number", seed=seed)["suggestions"].to_numpy(
-        bool
-    )
-    holds_wa_book = _bool(people, "is_whatsapp_user") & (
-        people["consent_state"].astype(str).to_numpy() != "left_whatsapp"
-    )
-    wa_book = book_ok & holds_wa_book
+    holds_wa_book = is_wa & (people["consent_state"].astype(str).to_numpy() != "left_whatsapp")
     fb_phone = people["facebook_phone_e164"].astype("string")
     own_phone = people["phone_e164"].astype("string")
-    wa_linked = (
-        _bool(people, "is_whatsapp_user")
+    wa_linkable = (
+        is_wa
         & is_fb
-        & num_ok
         & (
             _bool(people, "has_facebook_app_same_phone")
             | (fb_phone == own_phone).fillna(False).to_numpy(bool)
         )
     )
-
     book = world.address_book
     owner = book["owner_person_id"].to_numpy(np.int64)
-    keep = (uploads[owner] | wa_book[owner]) & book["entry_e164"].notna().to_numpy()
+    keep = (uploads[owner] | holds_wa_book[owner]) & book["entry_e164"].notna().to_numpy()
     entries = pd.DataFrame(
         {
             "owner_person_id": owner[keep],
@@ -85,27 +87,84 @@ def contact_edges(world: Any, scenario: Scenario, *, seed: int | None = None) ->
         {"number": fb_phone[is_fb].to_numpy(), "contact_person_id": np.flatnonzero(is_fb)}
     ).dropna()
     wa_numbers = pd.DataFrame(
-        {"number": own_phone[wa_linked].to_numpy(), "contact_person_id": np.flatnonzero(wa_linked)}
+        {
+            "number": own_phone[wa_linkable].to_numpy(),
+            "contact_person_id": np.flatnonzero(wa_linkable),
+        }
     )
     by_fb = entries.merge(fb_numbers, on="number", how="inner", validate="many_to_many")
-    by_fb["via_fb_number"] = True
     by_wa = entries.merge(wa_numbers, on="number", how="inner", validate="many_to_one")
-    by_wa["via_wa_number"] = True
-    both = pd.concat([by_fb, by_wa], ignore_index=True)
-    both = both[both["owner_person_id"] != both["contact_person_id"]]
-    cols = ["owner_person_id", "contact_person_id"]
-    both["is_true_contact"] = both["saved_id"] == both["contact_person_id"]
-    agg = (
-        both.fillna({"via_fb_number": False, "via_wa_number": False})
-        .astype({"via_fb_number": bool, "via_wa_number": bool})
-        .groupby(cols, sort=True)[["via_fb_number", "via_wa_number", "is_true_contact"]]
-        .any()
-        .reset_index()
+
+    def cols(frame):
+        o = frame["owner_person_id"].to_numpy(np.int64)
+        c = frame["contact_person_id"].to_numpy(np.int64)
+        t = frame["saved_id"].to_numpy(np.int64) == c
+        ok = o != c
+        return o[ok], c[ok], t[ok]
+
+    fo, fc, ft = cols(by_fb)
+    wo, wc, wt = cols(by_wa)
+    if n and (max(fo.max(initial=0), fc.max(initial=0), wo.max(initial=0)) >= n):
+        raise ValueError("address book refers to person ids outside the population")
+    return ContactUniverse(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt)
+
+
+def contact_edges(
+    world: Any,
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    universe: ContactUniverse | None = None,
+) -> pd.DataFrame:
+    """List the phone-contact edges Facebook can see with and without WhatsApp data.
+
+    Parameters
+    ----------
+    world : analysis.world.SocialWorld
+    scenario : analysis.policy.Scenario
+    seed : int, optional
+        Seed of the scenario's per-person opt-out draws (``uptake`` mode).
+    universe : ContactUniverse, optional
+        :func:`contact_universe` of ``world``, reused across scenarios.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``contact_edges`` table (directed, owner -> resolved account, unique pairs),
+        in (owner, contact) order. See the module docstring for the rules.
+    """
+    u = universe if universe is not None else contact_universe(world)
+    people = world.people
+    n = u.n
+    book_ok = field_purposes(people, scenario, "address_book", seed=seed)["suggestions"].to_numpy(
+        bool
     )
-    o = agg["owner_person_id"].to_numpy(np.int64)
-    fbn = agg["via_fb_number"].to_numpy(bool)
-    wan = agg["via_wa_number"].to_numpy(bool)
-    up, wab = uploads[o], wa_book[o]
+    num_ok = field_purposes(people, scenario, "phone_number", seed=seed)["suggestions"].to_numpy(
+        bool
+    )
+    wa_book = book_ok & u.holds_wa_book
+    wa_linked = u.wa_linkable & num_ok
+    fsel = u.uploads[u.fb_owner] | wa_book[u.fb_owner]
+    wsel = (u.uploads[u.wa_owner] | wa_book[u.wa_owner]) & wa_linked[u.wa_contact]
+    nf, nw = int(fsel.sum()), int(wsel.sum())
+    o = np.concatenate([u.fb_owner[fsel], u.wa_owner[wsel]])
+    c = np.concatenate([u.fb_contact[fsel], u.wa_contact[wsel]])
+    t = np.concatenate([u.fb_true[fsel], u.wa_true[wsel]])
+    via_fb = np.r_[np.ones(nf, bool), np.zeros(nw, bool)]
+    # one row per (owner, contact), in that order; flags are "any" over the matches
+    key = o * max(n, 1) + c
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.r_[True, key[1:] != key[:-1]] if key.size else np.zeros(0, bool)
+    starts = np.flatnonzero(first)
+
+    def any_of(flags):
+        return np.logical_or.reduceat(flags[order], starts) if starts.size else flags[:0]
+
+    o, c = o[order][starts], c[order][starts]
+    fbn, wan = any_of(via_fb), any_of(~via_fb)
+    true = any_of(t)
+    up, wab = u.uploads[o], wa_book[o]
     baseline = up & fbn
     route_contact = up & wan  # Facebook upload + the contact's WhatsApp number
     route_owner = wab & fbn  # WhatsApp book + a number Facebook holds
@@ -115,8 +174,8 @@ def contact_edges(world: Any, scenario: Scenario, *, seed: int | None = None) ->
     out = pd.DataFrame(
         {
             "owner_person_id": o,
-            "contact_person_id": agg["contact_person_id"].to_numpy(np.int64),
-            "is_true_contact": agg["is_true_contact"].to_numpy(bool),
+            "contact_person_id": c,
+            "is_true_contact": true,
             "is_baseline": baseline,
             "is_whatsapp_visible": visible,
             "is_whatsapp_caused": caused,
@@ -124,8 +183,6 @@ def contact_edges(world: Any, scenario: Scenario, *, seed: int | None = None) ->
             "is_contact_data_used": caused & (route_contact | route_both),
         }
     )
-    if n and len(out) and out[cols].to_numpy().max() >= n:
-        raise ValueError("address book refers to person ids outside the population")
     return out[out["is_whatsapp_visible"]].reset_index(drop=True)
 
 

@@ -5,6 +5,7 @@ See :mod:`analysis.effects.exposure` for the definitions.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.effects.exposure.contacts import _bool, _edge_matrix, contact_edges
+from analysis.effects.exposure.contacts import _bool, _edge_matrix, contact_edges, contact_universe
 from analysis.effects.exposure.params import (
     _CO_KIND,
     ATTRIBUTIONS,
@@ -33,23 +34,49 @@ from analysis.policy.scenarios import Scenario
 
 __all__ = [
     "ScenarioSuggestions",
+    "SharedProducts",
     "attribute_suggestions",
     "attribution_table",
     "compare_scenarios",
     "scenario_suggestions",
     "sensitive_counts",
+    "sensitive_matrices",
     "sensitive_pair_kinds",
     "sensitive_table",
     "summarise",
 ]
 
 
-def sensitive_pair_kinds(world: Any, u, v) -> pd.Series:
+def sensitive_matrices(world: Any) -> dict[str, sp.csr_matrix]:
+    """Make the sparse matrices :func:`sensitive_pair_kinds` tests pairs against, per kind.
+
+    Scenario-independent: make them once per world and pass them as ``matrices``.
+    """
+    n = len(world.people)
+    ties = world.ties
+    kind = ties["tie_kind"].astype(str).to_numpy()
+    a = ties["person_a_id"].to_numpy(np.int64)
+    b = ties["person_b_id"].to_numpy(np.int64)
+    out = {}
+    for label in SENSITIVE_PAIR_KINDS:
+        sel = kind == _CO_KIND.get(label, label)
+        if not sel.any():
+            continue
+        if label in _CO_KIND:
+            out[label] = sp.csr_matrix((np.ones(sel.sum()), (b[sel], a[sel])), shape=(n, n))
+        else:
+            out[label] = edges_to_adjacency(a[sel], b[sel], n)
+    return out
+
+
+def sensitive_pair_kinds(world: Any, u, v, *, matrices=None) -> pd.Series:
     """Which sensitive tie, if any, a suggested pair ``(u, v)`` exposes.
 
     Direct kinds: the two share a sensitive tie (patient and clinician, client and sex
     worker, ...). Shared-professional kinds: both are patients (clients, sources) of
     the same professional. First match in :data:`SENSITIVE_PAIR_KINDS`; else ``none``.
+
+    ``matrices`` reuses :func:`sensitive_matrices` of ``world``.
 
     Returns
     -------
@@ -58,23 +85,15 @@ def sensitive_pair_kinds(world: Any, u, v) -> pd.Series:
     """
     u = np.asarray(u, dtype=np.int64)
     v = np.asarray(v, dtype=np.int64)
-    n = len(world.people)
-    ties = world.ties
-    kind = ties["tie_kind"].astype(str).to_numpy()
-    a = ties["person_a_id"].to_numpy(np.int64)
-    b = ties["person_b_id"].to_numpy(np.int64)
     out = np.full(u.size, "none", dtype=object)
     done = np.zeros(u.size, dtype=bool)
-    for label in SENSITIVE_PAIR_KINDS:
-        sel = kind == _CO_KIND.get(label, label)
-        if not sel.any() or u.size == 0:
-            continue
+    if u.size == 0:
+        return pd.Series(pd.Categorical(out, categories=[*SENSITIVE_PAIR_KINDS, "none"]))
+    for label, m in (matrices if matrices is not None else sensitive_matrices(world)).items():
         if label in _CO_KIND:
             # clients x professionals; two clients share a professional
-            m = sp.csr_matrix((np.ones(sel.sum()), (b[sel], a[sel])), shape=(n, n))
             hit = np.asarray(m[u].multiply(m[v]).sum(axis=1)).ravel() > 0
         else:
-            m = edges_to_adjacency(a[sel], b[sel], n)
             hit = np.asarray(m[u, v]).ravel() > 0
         new = hit & ~done
         out[new] = label
@@ -115,6 +134,30 @@ def _is_tie(world: Any, u: np.ndarray, v: np.ndarray, tie_matrix=None) -> np.nda
     return np.asarray(t[u, v]).ravel() > 0
 
 
+class SharedProducts:
+    """What every scenario's suggestions share, computed once per world and reused.
+
+    The Facebook-friendship matrix, the tie matrix, the contact-edge universe
+    (:func:`analysis.effects.exposure.contacts.contact_universe`), the sensitive-kind
+    matrices, and the suggestions already ranked for a visible contact-edge set
+    (scenarios that let Facebook see the very same edges get the very same ranking,
+    computed once).
+    """
+
+    def __init__(self, world: Any, tie_matrix=None):
+        self.friends = world.facebook_matrix()
+        self.ties = tie_matrix if tie_matrix is not None else world.tie_matrix()
+        self.universe = contact_universe(world)
+        self.sensitive = sensitive_matrices(world)
+        self.ranked: dict[bytes, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _edge_key(edges: pd.DataFrame) -> bytes:
+    o = np.ascontiguousarray(edges["owner_person_id"].to_numpy(np.int64))
+    c = np.ascontiguousarray(edges["contact_person_id"].to_numpy(np.int64))
+    return hashlib.sha256(o.tobytes() + b"|" + c.tobytes()).digest()
+
+
 def scenario_suggestions(
     world: Any,
     scenario: Scenario,
@@ -123,6 +166,7 @@ def scenario_suggestions(
     seed: int | None = None,
     baseline: pd.DataFrame | None = None,
     tie_matrix=None,
+    shared: SharedProducts | None = None,
 ) -> ScenarioSuggestions:
     """Top-k suggestions for every Facebook member, with and without WhatsApp data.
 
@@ -138,12 +182,17 @@ def scenario_suggestions(
         Reuse a baseline computed for another scenario (it does not depend on the scenario).
     tie_matrix : scipy.sparse matrix, optional
         Reuse ``world.tie_matrix()``.
+    shared : SharedProducts, optional
+        Products of ``world`` shared by all scenarios (see :func:`compare_scenarios`).
     """
     suggest = suggest or SuggestParams()
     n = len(world.people)
     members = _bool(world.people, "is_facebook_user")
-    friends = world.facebook_matrix()
-    edges = contact_edges(world, scenario, seed=seed)
+    friends = shared.friends if shared is not None else world.facebook_matrix()
+    if shared is not None and tie_matrix is None:
+        tie_matrix = shared.ties
+    universe = shared.universe if shared is not None else None
+    edges = contact_edges(world, scenario, seed=seed, universe=universe)
     run = dict(
         k=suggest.k,
         method=suggest.method,
@@ -154,6 +203,17 @@ def scenario_suggestions(
     if baseline is None:
         baseline = top_k_suggestions(
             friends, extra_edges=_edge_matrix(edges, edges["is_baseline"].to_numpy(), n), **run
+        )
+    cache_key = _edge_key(edges) if shared is not None else None
+    if cache_key is not None and cache_key in shared.ranked:
+        with_wa, only = shared.ranked[cache_key]
+        return ScenarioSuggestions(
+            scenario.name,
+            edges,
+            baseline,
+            with_wa,
+            only.copy(),
+            effective_states(world.people, scenario, seed=seed),
         )
     if edges["is_whatsapp_caused"].any():
         with_wa = top_k_suggestions(
@@ -166,7 +226,10 @@ def scenario_suggestions(
     only = merged[merged["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True)
     u, v = only["person_id"].to_numpy(), only["suggested_person_id"].to_numpy()
     only["is_real_tie"] = _is_tie(world, u, v, tie_matrix)
-    only["sensitive_kind"] = sensitive_pair_kinds(world, u, v).to_numpy()
+    matrices = shared.sensitive if shared is not None else None
+    only["sensitive_kind"] = sensitive_pair_kinds(world, u, v, matrices=matrices).to_numpy()
+    if cache_key is not None:
+        shared.ranked[cache_key] = (with_wa, only.copy())
     states = effective_states(world.people, scenario, seed=seed)
     return ScenarioSuggestions(scenario.name, edges, baseline, with_wa, only, states)
 
@@ -329,26 +392,32 @@ def compare_scenarios(
     suggest: SuggestParams | None = None,
     *,
     seed: int | None = None,
+    keep: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, ScenarioSuggestions]]:
     """Suggestions under several scenarios: the ``suggestion_scenarios`` table and each result.
 
     The baseline (Facebook's own data) is computed once and shared; ``suggest`` sets how
-    suggestions are ranked.
+    suggestions are ranked. ``keep`` names the scenarios whose full results are returned
+    (all by default); the others are summarised and freed as soon as they are done, so
+    a run over many scenarios holds one scenario's suggestions at a time.
     """
     ties = world.tie_matrix()
-    results = dict(_each_scenario(world, scenarios, suggest, seed, ties))
-    rows = [
-        summarise(world, r, tie_matrix=ties) | {"scenario": name} for name, r in results.items()
-    ]
+    rows, results = [], {}
+    for name, r in _each_scenario(world, scenarios, suggest, seed, ties):
+        rows.append(summarise(world, r, tie_matrix=ties) | {"scenario": name})
+        if keep is None or name in keep:
+            results[name] = r
+        del r
     return pd.DataFrame(rows), results
 
 
 def _each_scenario(world: Any, scenarios: Mapping[str, Scenario], suggest, seed, ties):
     """Yield ``(name, ScenarioSuggestions)``, computing Facebook's own baseline only once."""
     baseline = None
+    shared = SharedProducts(world, tie_matrix=ties)
     for name, scenario in scenarios.items():
         r = scenario_suggestions(
-            world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties
+            world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties, shared=shared
         )
         baseline = r.baseline
         yield name, r
