@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.core.formatting import fmt_interval
+from analysis.core.formatting import fmt_estimate
 from analysis.effects.exposure.harm import EXPOSURE_GROUPS, GROUP_LABELS
 from analysis.results.headlines import FindingsParams
 from analysis.results.metrics import METRICS, MIX
@@ -30,7 +30,18 @@ def _get(summary: pd.DataFrame, metric: str, scenario: str) -> pd.Series:
 def _iv(summary: pd.DataFrame, metric: str, scenario: str) -> str:
     r = _get(summary, metric, scenario)
     unit = METRICS[metric].unit if metric in METRICS else "share"
-    return fmt_interval(r["mean"], r["low"], r["high"], unit=unit)
+    return _plain(r["mean"], r["low"], r["high"], unit=unit)
+
+
+def _plain(mean: float, low: float, high: float, *, unit: str = "share") -> str:
+    """One estimate in words: ``74% (95% interval 73-75%)``, ``0 (in every world)`` or
+    ``99% (in every world)`` when the interval collapses to one value.
+
+    >>> _plain(0.74, 0.73, 0.75), _plain(0.0, 0.0, 0.0), _plain(0.99, 0.99, 0.99)
+    ('74% (95% interval 73-75%)', '0 (in every world)', '99% (in every world)')
+    """
+    text = fmt_estimate(mean, low, high, unit=unit, zero_reason="in every world")
+    return text.replace("(the same in every world)", "(in every world)")
 
 
 def _direction(a: float, b: float) -> str:
@@ -56,7 +67,6 @@ _TIERS = ("reached_share", "own_join_share", "suggestions_join_share", "ads_join
 
 #: Each key sentence: the (metric, scenario) numbers it uses, in order.
 SENTENCE_NUMBERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "tiers": tuple((m, MIX) for m in _TIERS),
     "partial": (
         ("own_join_share", "all_partial_opt_out"),
         ("own_join_share", "no_opt_out"),
@@ -64,6 +74,7 @@ SENTENCE_NUMBERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("ads_join_share", "all_partial_opt_out"),
         ("ads_join_no_choice_share", "all_partial_opt_out"),
     ),
+    "tiers": tuple((m, MIX) for m in _TIERS),
     "leaving": (
         ("reached_share", "all_leave"),
         ("held_reached_share", "accepted_then_left"),
@@ -114,20 +125,46 @@ def _sentence(key: str, s: pd.DataFrame) -> str:
             f"{_iv(s, 'ads_join_share', MIX)} (tier d)."
         )
     if key == "partial":
-        a, b = m("ads_join_share", "no_opt_out"), m("ads_join_share", "all_partial_opt_out")
-        change = f"{_direction(a, b)} {_iv(s, 'ads_join_share', 'no_opt_out')}" + (
-            ""
-            if _direction(a, b) == "stayed at"
-            else f" to {_iv(s, 'ads_join_share', 'all_partial_opt_out')}"
-        )
+        own_a, own_b = m("own_join_share", "no_opt_out"), m("own_join_share", "all_partial_opt_out")
+        ads_a, ads_b = m("ads_join_share", "no_opt_out"), m("ads_join_share", "all_partial_opt_out")
+        if _iv(s, "own_join_share", "all_partial_opt_out") == _iv(
+            s, "ads_join_share", "no_opt_out"
+        ):
+            kept = (
+                "What the partial opt-out did not change: Facebook could still join that same "
+                "share of WhatsApp users to their own Facebook account for its own purposes "
+                "(tier b)."
+            )
+        elif _direction(own_a, own_b) == "stayed at":
+            kept = (
+                "What the partial opt-out did not change: Facebook could still join "
+                f"{_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to their own "
+                "Facebook account for its own purposes (tier b), the same as with no opt-out."
+            )
+        else:
+            kept = (
+                "What the partial opt-out did not change much: Facebook could still join "
+                f"{_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to their own "
+                "Facebook account for its own purposes (tier b), against "
+                f"{_iv(s, 'own_join_share', 'no_opt_out')} with no opt-out."
+            )
+        if _direction(ads_a, ads_b) == "stayed at":
+            changed = (
+                "It did not change the use either: the share with a join usable for ads "
+                f"(tier d) stayed at {_iv(s, 'ads_join_share', 'all_partial_opt_out')}."
+            )
+        else:
+            changed = (
+                "What it changed is the use: the share of WhatsApp users with a join usable "
+                f"for ads (tier d) {_direction(ads_a, ads_b)} "
+                f"{_iv(s, 'ads_join_share', 'no_opt_out')} with no opt-out to "
+                f"{_iv(s, 'ads_join_share', 'all_partial_opt_out')} had every existing user "
+                "taken it."
+            )
         return (
-            "Had every existing user taken the partial opt-out, Facebook could still have "
-            f"joined {_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to "
-            "their own account for its own purposes (tier b, share of WhatsApp users), against "
-            f"{_iv(s, 'own_join_share', 'no_opt_out')} with no opt-out. What changed is the "
-            f"use: the share with a join usable for ads (tier d) {change}, and "
-            f"{_iv(s, 'ads_join_no_choice_share', 'all_partial_opt_out')} of those still usable "
-            "for ads were new users, who were offered no choice."
+            f"{changed} {kept} Of those still usable for ads, "
+            f"{_iv(s, 'ads_join_no_choice_share', 'all_partial_opt_out')} were new users, "
+            "who were offered no choice."
         )
     if key == "leaving":
         return (
