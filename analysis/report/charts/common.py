@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
 from analysis.policy.scenarios import Scenario, scenario_label
-from analysis.report.figures import PALETTE
+from analysis.report.palette import BLUE, SERIES
 
 __all__ = [
     "grouped_bars",
@@ -45,7 +45,7 @@ def grouped_bars(
     width = 0.8 / len(series)
     for i, (col, label) in enumerate(series.items()):
         pos = x - 0.4 + width * (i + 0.5)
-        ax.bar(pos, table[col], width, label=label, color=PALETTE[i % len(PALETTE)])
+        ax.bar(pos, table[col], width, label=label, color=SERIES[i % len(SERIES)])
         if reference and col in reference:
             ax.scatter(
                 pos,
@@ -93,10 +93,10 @@ def stacked_shares(
     for i, col in enumerate(wide.columns):
         values = wide[col].to_numpy(dtype=float)
         if label_segments:  # colour by position within the row, so neighbours differ
-            colours = [PALETTE[k % len(PALETTE)] for k in seen]
+            colours = [SERIES[k % len(SERIES)] for k in seen]
             seen += values > 0
         else:
-            colours = PALETTE[i % len(PALETTE)]
+            colours = SERIES[i % len(SERIES)]
         ax.barh(rows, values, left=left, label=str(col), color=colours)
         if label_segments:
             for y, (start, width) in enumerate(zip(left, values, strict=True)):
@@ -135,7 +135,7 @@ def horizontal_bars(
 ) -> tuple[plt.Figure, pd.DataFrame]:
     """One horizontal bar per label, value printed at the end of each bar."""
     fig, ax = plt.subplots()
-    ax.barh(labels.astype(str), values, color=PALETTE[0])
+    ax.barh(labels.astype(str), values, color=BLUE)
     for y, v in enumerate(values):
         ax.text(v, y, f" {v:.1%}" if percent else f" {v:,.0f}", va="center", fontsize=9)
     if percent:
