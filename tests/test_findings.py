@@ -202,7 +202,7 @@ def test_sentences_contain_computed_numbers():
     text = " ".join(lines)
     assert "61% (95% interval 59-63%)" in text
     assert "64% (95% interval 62-66%)" in text
-    assert "0 (in every world)" in text and "0-0%" not in text
+    assert "0 (in every seed)" in text and "0-0%" not in text
     # the first finding leads with what the partial opt-out changed and what it did not
     assert lines[1].startswith("What it changed is the use") or lines[1].startswith("It did not")
     assert "did not change" in lines[1] and "tier b" in lines[1] and "tier d" in lines[1]

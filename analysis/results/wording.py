@@ -34,14 +34,13 @@ def _iv(summary: pd.DataFrame, metric: str, scenario: str) -> str:
 
 
 def _plain(mean: float, low: float, high: float, *, unit: str = "share") -> str:
-    """One estimate in words: ``74% (95% interval 73-75%)``, ``0 (in every world)`` or
-    ``99% (in every world)`` when the interval collapses to one value.
+    """One estimate in words: ``74% (95% interval 73-75%)``, ``0 (in every seed)`` or
+    ``99% (in every seed)`` when the interval collapses to one value.
 
     >>> _plain(0.74, 0.73, 0.75), _plain(0.0, 0.0, 0.0), _plain(0.99, 0.99, 0.99)
-    ('74% (95% interval 73-75%)', '0 (in every world)', '99% (in every world)')
+    ('74% (95% interval 73-75%)', '0 (in every seed)', '99% (in every seed)')
     """
-    text = fmt_estimate(mean, low, high, unit=unit, zero_reason="in every world")
-    return text.replace("(the same in every world)", "(in every world)")
+    return fmt_estimate(mean, low, high, unit=unit, zero_reason="in every seed")
 
 
 def _direction(a: float, b: float) -> str:
