@@ -34,8 +34,9 @@ def _iv(summary: pd.DataFrame, metric: str, scenario: str) -> str:
 
 
 def _plain(mean: float, low: float, high: float, *, unit: str = "share") -> str:
-    """One estimate in words: ``74% (95% interval 73-75%)``, ``0 (in every seed)`` or
-    ``99% (in every seed)`` when the interval collapses to one value.
+    """Write one estimate in words, a collapsed interval as one figure.
+
+    ``74% (95% interval 73-75%)``, ``0 (in every seed)`` or ``99% (in every seed)``.
 
     >>> _plain(0.74, 0.73, 0.75), _plain(0.0, 0.0, 0.0), _plain(0.99, 0.99, 0.99)
     ('74% (95% interval 73-75%)', '0 (in every seed)', '99% (in every seed)')
