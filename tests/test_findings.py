@@ -204,7 +204,9 @@ def test_sentences_contain_computed_numbers():
     assert "64% (95% interval 62-66%)" in text
     assert "0 (in every seed)" in text and "0-0%" not in text
     # the first finding leads with what the partial opt-out changed and what it did not
-    assert lines[1].startswith("What it changed is the use") or lines[1].startswith("It did not")
+    assert lines[1].startswith("What the 2016 partial opt-out changed") or lines[1].startswith(
+        "The 2016 partial opt-out did not"
+    )
     assert "did not change" in lines[1] and "tier b" in lines[1] and "tier d" in lines[1]
     assert "0.3% (95% interval 0.1-0.5%)" in text
     assert "2,000 people" in lines[0] and "10 synthetic worlds" in lines[0]

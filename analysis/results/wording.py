@@ -119,10 +119,15 @@ def _sentence(key: str, s: pd.DataFrame) -> str:
             f"{_iv(s, 'reached_share', MIX)} of WhatsApp users reached Facebook (tier a; the "
             "denominator is every WhatsApp user, people who left and people without a "
             "Facebook account included). Facebook could join it to the person's own Facebook "
-            f"account for its own purposes for {_iv(s, 'own_join_share', MIX)} (tier b), by a "
-            "join it may use for friend suggestions for "
-            f"{_iv(s, 'suggestions_join_share', MIX)} (tier c) and for ads for "
-            f"{_iv(s, 'ads_join_share', MIX)} (tier d)."
+            f"account for its own purposes for {_iv(s, 'own_join_share', MIX)} (tier b), "
+            + (
+                "by a join it may use for friend suggestions and for ads alike for "
+                f"{_iv(s, 'ads_join_share', MIX)} (tiers c and d)."
+                if _iv(s, "suggestions_join_share", MIX) == _iv(s, "ads_join_share", MIX)
+                else "by a join it may use for friend suggestions for "
+                f"{_iv(s, 'suggestions_join_share', MIX)} (tier c) and for ads for "
+                f"{_iv(s, 'ads_join_share', MIX)} (tier d)."
+            )
         )
     if key == "partial":
         own_a, own_b = m("own_join_share", "no_opt_out"), m("own_join_share", "all_partial_opt_out")
@@ -131,35 +136,35 @@ def _sentence(key: str, s: pd.DataFrame) -> str:
             s, "ads_join_share", "no_opt_out"
         ):
             kept = (
-                "What the partial opt-out did not change: Facebook could still join that same "
+                "What it did not change: Facebook could still join that same "
                 "share of WhatsApp users to their own Facebook account for its own purposes "
                 "(tier b)."
             )
         elif _direction(own_a, own_b) == "stayed at":
             kept = (
-                "What the partial opt-out did not change: Facebook could still join "
+                "What it did not change: Facebook could still join "
                 f"{_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to their own "
                 "Facebook account for its own purposes (tier b), the same as with no opt-out."
             )
         else:
             kept = (
-                "What the partial opt-out did not change much: Facebook could still join "
+                "What it did not change much: Facebook could still join "
                 f"{_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to their own "
                 "Facebook account for its own purposes (tier b), against "
                 f"{_iv(s, 'own_join_share', 'no_opt_out')} with no opt-out."
             )
         if _direction(ads_a, ads_b) == "stayed at":
             changed = (
-                "It did not change the use either: the share with a join usable for ads "
-                f"(tier d) stayed at {_iv(s, 'ads_join_share', 'all_partial_opt_out')}."
+                "The 2016 partial opt-out did not change the use: the share with a join "
+                "usable for ads (tier d) stayed at "
+                f"{_iv(s, 'ads_join_share', 'all_partial_opt_out')}."
             )
         else:
             changed = (
-                "What it changed is the use: the share of WhatsApp users with a join usable "
-                f"for ads (tier d) {_direction(ads_a, ads_b)} "
-                f"{_iv(s, 'ads_join_share', 'no_opt_out')} with no opt-out to "
-                f"{_iv(s, 'ads_join_share', 'all_partial_opt_out')} had every existing user "
-                "taken it."
+                "What the 2016 partial opt-out changed is the use: had every existing user "
+                "taken it, the share of WhatsApp users with a join usable for ads (tier d) "
+                f"{_direction(ads_a, ads_b)} {_iv(s, 'ads_join_share', 'no_opt_out')} with no "
+                f"opt-out to {_iv(s, 'ads_join_share', 'all_partial_opt_out')}."
             )
         return (
             f"{changed} {kept} Of those still usable for ads, "

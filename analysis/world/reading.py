@@ -60,9 +60,7 @@ def normalisation_calls(
     raw_p = pa.array(np.asarray(raw_u, dtype=object)[pair // width], pa.string())
     region_p = pd.Series(np.asarray(reg_u, dtype=object)[pair % width], dtype=object)
     plain = pc.match_substring_regex(raw_p, r"^\+?[0-9() \-./]*$").to_numpy(zero_copy_only=False)
-    compact = pc.if_else(
-        pa.array(plain), pc.replace_substring_regex(raw_p, _SEPARATORS, ""), raw_p
-    )
+    compact = pc.if_else(pa.array(plain), pc.replace_substring_regex(raw_p, _SEPARATORS, ""), raw_p)
     plus = pc.starts_with(compact, "+").to_numpy(zero_copy_only=False)
     region_p = region_p.where(~(plain & plus), "ZZ")
     compact = pd.Series(compact.to_numpy(zero_copy_only=False), dtype=object)

@@ -137,7 +137,7 @@ def plot_headline(
         for yy, total, hi_end, sc in zip(y, left, hi, scen, strict=True):
             if total == 0 and hi_end == 0:
                 reason = ZERO_REASONS.get(sc, "nothing reached Facebook")
-                text = textwrap.fill(f"0: {reason}", 40)
+                text = textwrap.fill(f"0: {reason}", 30)
                 ax.text(0.01, yy, text, va="center", fontsize=7, color="#444444")
         ax.set_title(MECHANISM_LABELS[m], fontsize=10, loc="left")
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
