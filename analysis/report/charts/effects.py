@@ -73,7 +73,7 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share (tier c: WhatsApp data used for friend suggestions)")
     ax.set_title("Friend suggestions that exist only because of WhatsApp data", loc="left")
-    _legend_below(ax, 2, -0.1)
+    _legend_below(ax, 1, -0.1)
     return fig, data
 
 
