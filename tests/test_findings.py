@@ -202,7 +202,12 @@ def test_sentences_contain_computed_numbers():
     text = " ".join(lines)
     assert "61% (95% interval 59-63%)" in text
     assert "64% (95% interval 62-66%)" in text
-    assert "0% (95% interval 0-0%)" in text
+    assert "0 (in every seed)" in text and "0-0%" not in text
+    # the first finding leads with what the partial opt-out changed and what it did not
+    assert lines[1].startswith("What the 2016 partial opt-out changed") or lines[1].startswith(
+        "The 2016 partial opt-out did not"
+    )
+    assert "did not change" in lines[1] and "tier b" in lines[1] and "tier d" in lines[1]
     assert "0.3% (95% interval 0.1-0.5%)" in text
     assert "2,000 people" in lines[0] and "10 synthetic worlds" in lines[0]
     # every headline sentence names its tier and its denominator
@@ -228,7 +233,14 @@ def test_findings_table_carries_tier_and_denominator(summary):
 def test_sentences_from_a_real_run(summary):
     lines = f.sentences(summary)
     r = summary.set_index(["metric", "scenario"]).loc[("own_join_share", "no_opt_out")]
-    assert core.fmt_interval(r["mean"], r["low"], r["high"]) in " ".join(lines)
+    assert core.fmt_estimate(r["mean"], r["low"], r["high"]) in " ".join(lines)
+    first = lines[1]
+    assert "partial opt-out" in first and "did not change" in first
+    # no estimate quoted twice in one sentence ("74% (...) against 74% (...)")
+    import re
+
+    quoted = re.findall(r"\d[\d.]*% \(95% interval [^)]*\)", first)
+    assert len(quoted) == len(set(quoted)), first
     assert len(lines) == 1 + len(f.SENTENCE_NUMBERS)
     table = f.findings_table(summary)
     assert set(table["sentence"]) == set(lines)

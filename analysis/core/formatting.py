@@ -137,8 +137,10 @@ def fmt_estimate(
     '12 (10-15)'
     >>> fmt_estimate(0.0, 0.0, 0.0), fmt_estimate(0.0, 0.0, 0.0, zero_reason="by construction")
     ('0', '0 (by construction)')
-    >>> fmt_estimate(0.5, 0.5, 0.5)
-    '50% (the same in every world)'
+    >>> fmt_estimate(0.5, 0.5, 0.5), fmt_estimate(0.99, 0.99, 0.99, style="table")
+    ('50% (in every seed)', '99% (in every seed)')
+    >>> fmt_estimate(0.9902, 0.99, 0.9904)  # an interval too narrow to print: one figure
+    '99% (in every seed, to the nearest 0.1%)'
     """
     if _missing(mean):
         return "n/a"
@@ -151,7 +153,10 @@ def fmt_estimate(
     else:
         value = f"{mean:.1f}"
     if low == high == mean:
-        return f"{value} (the same in every world)" if style == "sentence" else f"{value} (all)"
+        return f"{value} (in every seed)"
+    narrow = f"{100 * max(low, 0.0):.1f}" == f"{100 * min(high, 1.0):.1f}"
+    if unit == "share" and narrow and mean >= 0.05:
+        return f"{value} (in every seed, to the nearest 0.1%)"
     span = fmt_range(low, high, unit=unit)
     return f"{value} (95% interval {span})" if style == "sentence" else f"{value} ({span})"
 

@@ -53,6 +53,8 @@ STYLE = {
     "grid.alpha": 0.3,
     "axes.prop_cycle": mpl.cycler(color=PALETTE),
     "font.size": 10,
+    # log axes read 0.1, 1, 10, 100 rather than 10^-1, 10^0 (scientific only beyond 10^6)
+    "axes.formatter.min_exponent": 7,
     "svg.hashsalt": "wafb",
 }
 

@@ -37,6 +37,7 @@ __all__ = [
     "SERIES",
     "SERVICE_COLOURS",
     "SKY_BLUE",
+    "TIER_COLOURS",
     "VERMILLION",
     "YELLOW",
     "colour",
@@ -75,6 +76,16 @@ PURPOSE_CLASS_COLOURS: dict[str, str] = {
 }
 """Tiers: the highest a WhatsApp user reaches (``analysis.linking.PURPOSE_CLASSES``):
 (d) ads, (c) suggestions, (b) Facebook's own use, (a) reached Facebook."""
+
+
+TIER_COLOURS: dict[str, str] = {
+    "reached": PURPOSE_CLASS_COLOURS["reached_only"],
+    "own_join": PURPOSE_CLASS_COLOURS["own_use_only"],
+    "suggestions_join": PURPOSE_CLASS_COLOURS["suggestions"],
+    "ads_join": PURPOSE_CLASS_COLOURS["ads"],
+}
+"""The four tiers by their metric names (``analysis.linking.tiers.TIERS``): the same
+colours as the highest-tier classes, so tier (d) is vermillion everywhere."""
 
 
 PURPOSE_COLOURS: dict[str, str] = {
@@ -146,6 +157,7 @@ SERVICE_COLOURS: dict[str, str] = {
 
 COLOUR_GROUPS: dict[str, Mapping[str, str]] = {
     "purpose_class": PURPOSE_CLASS_COLOURS,
+    "tier": TIER_COLOURS,
     "purpose": PURPOSE_COLOURS,
     "scenario": SCENARIO_COLOURS,
     "mechanism": MECHANISM_COLOURS,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.core.formatting import fmt_interval
+from analysis.core.formatting import fmt_estimate
 from analysis.effects.exposure.harm import EXPOSURE_GROUPS, GROUP_LABELS
 from analysis.results.headlines import FindingsParams
 from analysis.results.metrics import METRICS, MIX
@@ -30,7 +30,18 @@ def _get(summary: pd.DataFrame, metric: str, scenario: str) -> pd.Series:
 def _iv(summary: pd.DataFrame, metric: str, scenario: str) -> str:
     r = _get(summary, metric, scenario)
     unit = METRICS[metric].unit if metric in METRICS else "share"
-    return fmt_interval(r["mean"], r["low"], r["high"], unit=unit)
+    return _plain(r["mean"], r["low"], r["high"], unit=unit)
+
+
+def _plain(mean: float, low: float, high: float, *, unit: str = "share") -> str:
+    """Write one estimate in words, a collapsed interval as one figure.
+
+    ``74% (95% interval 73-75%)``, ``0 (in every seed)`` or ``99% (in every seed)``.
+
+    >>> _plain(0.74, 0.73, 0.75), _plain(0.0, 0.0, 0.0), _plain(0.99, 0.99, 0.99)
+    ('74% (95% interval 73-75%)', '0 (in every seed)', '99% (in every seed)')
+    """
+    return fmt_estimate(mean, low, high, unit=unit, zero_reason="in every seed")
 
 
 def _direction(a: float, b: float) -> str:
@@ -56,7 +67,6 @@ _TIERS = ("reached_share", "own_join_share", "suggestions_join_share", "ads_join
 
 #: Each key sentence: the (metric, scenario) numbers it uses, in order.
 SENTENCE_NUMBERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "tiers": tuple((m, MIX) for m in _TIERS),
     "partial": (
         ("own_join_share", "all_partial_opt_out"),
         ("own_join_share", "no_opt_out"),
@@ -64,6 +74,7 @@ SENTENCE_NUMBERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("ads_join_share", "all_partial_opt_out"),
         ("ads_join_no_choice_share", "all_partial_opt_out"),
     ),
+    "tiers": tuple((m, MIX) for m in _TIERS),
     "leaving": (
         ("reached_share", "all_leave"),
         ("held_reached_share", "accepted_then_left"),
@@ -108,26 +119,57 @@ def _sentence(key: str, s: pd.DataFrame) -> str:
             f"{_iv(s, 'reached_share', MIX)} of WhatsApp users reached Facebook (tier a; the "
             "denominator is every WhatsApp user, people who left and people without a "
             "Facebook account included). Facebook could join it to the person's own Facebook "
-            f"account for its own purposes for {_iv(s, 'own_join_share', MIX)} (tier b), by a "
-            "join it may use for friend suggestions for "
-            f"{_iv(s, 'suggestions_join_share', MIX)} (tier c) and for ads for "
-            f"{_iv(s, 'ads_join_share', MIX)} (tier d)."
+            f"account for its own purposes for {_iv(s, 'own_join_share', MIX)} (tier b), "
+            + (
+                "by a join it may use for friend suggestions and for ads alike for "
+                f"{_iv(s, 'ads_join_share', MIX)} (tiers c and d)."
+                if _iv(s, "suggestions_join_share", MIX) == _iv(s, "ads_join_share", MIX)
+                else "by a join it may use for friend suggestions for "
+                f"{_iv(s, 'suggestions_join_share', MIX)} (tier c) and for ads for "
+                f"{_iv(s, 'ads_join_share', MIX)} (tier d)."
+            )
         )
     if key == "partial":
-        a, b = m("ads_join_share", "no_opt_out"), m("ads_join_share", "all_partial_opt_out")
-        change = f"{_direction(a, b)} {_iv(s, 'ads_join_share', 'no_opt_out')}" + (
-            ""
-            if _direction(a, b) == "stayed at"
-            else f" to {_iv(s, 'ads_join_share', 'all_partial_opt_out')}"
-        )
+        own_a, own_b = m("own_join_share", "no_opt_out"), m("own_join_share", "all_partial_opt_out")
+        ads_a, ads_b = m("ads_join_share", "no_opt_out"), m("ads_join_share", "all_partial_opt_out")
+        if _iv(s, "own_join_share", "all_partial_opt_out") == _iv(
+            s, "ads_join_share", "no_opt_out"
+        ):
+            kept = (
+                "What it did not change: Facebook could still join that same "
+                "share of WhatsApp users to their own Facebook account for its own purposes "
+                "(tier b)."
+            )
+        elif _direction(own_a, own_b) == "stayed at":
+            kept = (
+                "What it did not change: Facebook could still join "
+                f"{_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to their own "
+                "Facebook account for its own purposes (tier b), the same as with no opt-out."
+            )
+        else:
+            kept = (
+                "What it did not change much: Facebook could still join "
+                f"{_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to their own "
+                "Facebook account for its own purposes (tier b), against "
+                f"{_iv(s, 'own_join_share', 'no_opt_out')} with no opt-out."
+            )
+        if _direction(ads_a, ads_b) == "stayed at":
+            changed = (
+                "The 2016 partial opt-out did not change the use: the share with a join "
+                "usable for ads (tier d) stayed at "
+                f"{_iv(s, 'ads_join_share', 'all_partial_opt_out')}."
+            )
+        else:
+            changed = (
+                "What the 2016 partial opt-out changed is the use: had every existing user "
+                "taken it, the share of WhatsApp users with a join usable for ads (tier d) "
+                f"{_direction(ads_a, ads_b)} {_iv(s, 'ads_join_share', 'no_opt_out')} with no "
+                f"opt-out to {_iv(s, 'ads_join_share', 'all_partial_opt_out')}."
+            )
         return (
-            "Had every existing user taken the partial opt-out, Facebook could still have "
-            f"joined {_iv(s, 'own_join_share', 'all_partial_opt_out')} of WhatsApp users to "
-            "their own account for its own purposes (tier b, share of WhatsApp users), against "
-            f"{_iv(s, 'own_join_share', 'no_opt_out')} with no opt-out. What changed is the "
-            f"use: the share with a join usable for ads (tier d) {change}, and "
-            f"{_iv(s, 'ads_join_no_choice_share', 'all_partial_opt_out')} of those still usable "
-            "for ads were new users, who were offered no choice."
+            f"{changed} {kept} Of those still usable for ads, "
+            f"{_iv(s, 'ads_join_no_choice_share', 'all_partial_opt_out')} were new users, "
+            "who were offered no choice."
         )
     if key == "leaving":
         return (

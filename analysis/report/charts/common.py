@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
 from analysis.policy.scenarios import Scenario, scenario_label
-from analysis.report.figures import PALETTE
+from analysis.report.palette import BLUE, SERIES
 
 __all__ = [
     "grouped_bars",
@@ -36,16 +36,42 @@ def grouped_bars(
 ) -> tuple[plt.Figure, pd.DataFrame]:
     """Bars for several ``series`` (column -> legend label) per ``category``.
 
-    ``reference`` maps a series column to a column of target values drawn as
-    black ticks over the bars (e.g. published adoption shares).
+    Category values that are code names (a ``scenario`` column, say) are written as their
+    plain labels (:func:`analysis.core.labels.label`) and wrapped so they never overlap.
+    ``reference`` maps a series column to a column of target values drawn as black ticks
+    over the bars (e.g. published adoption shares). A series with ``<col>_low`` and
+    ``<col>_high`` columns gets its 95% interval as error bars. One series gets no legend
+    (its label goes into the axis label instead). On a log value axis the ticks read
+    as plain numbers (0.1, 1, 10), not powers of ten.
     """
+    import textwrap
+
+    from analysis.core.labels import label
+    from analysis.report.tables import CODE_COLUMNS
+
     fig, ax = plt.subplots()
-    cats = table[category].astype(str).to_numpy()
+    raw = table[category].astype(str)
+    if category in CODE_COLUMNS:
+        raw = raw.map(lambda v: label(CODE_COLUMNS[category], v))
+    cats = [textwrap.fill(v, 22) for v in raw]
     x = np.arange(len(cats))
     width = 0.8 / len(series)
-    for i, (col, label) in enumerate(series.items()):
+    for i, (col, name) in enumerate(series.items()):
         pos = x - 0.4 + width * (i + 0.5)
-        ax.bar(pos, table[col], width, label=label, color=PALETTE[i % len(PALETTE)])
+        err = None
+        if f"{col}_low" in table and f"{col}_high" in table:
+            err = np.clip(
+                [table[col] - table[f"{col}_low"], table[f"{col}_high"] - table[col]], 0, None
+            )
+        ax.bar(
+            pos,
+            table[col],
+            width,
+            yerr=err,
+            label=name,
+            color=SERIES[i % len(SERIES)],
+            error_kw={"lw": 0.8, "capsize": 2},
+        )
         if reference and col in reference:
             ax.scatter(
                 pos,
@@ -56,14 +82,25 @@ def grouped_bars(
                 zorder=3,
                 label="Published figure" if i == 0 else None,
             )
-    ax.set_xticks(x, cats)
-    ax.set_ylabel(ylabel)
+    values = table[list(series)].to_numpy(dtype=float)
+    for xx, row in zip(x, values, strict=True):
+        if (row == 0).all():  # a true zero: say so rather than leave a gap
+            ax.text(xx, 0, "0", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x, cats, fontsize=8 if len(cats) > 5 else 10)
+    ax.grid(axis="x", visible=False)
     ax.set_title(title, loc="left")
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.legend(
-        frameon=False, ncols=min(4, len(series) + 1), loc="upper left", bbox_to_anchor=(0, -0.08)
-    )
+    if len(series) == 1 and not reference:
+        ax.set_ylabel(f"{ylabel}\n({next(iter(series.values()))})")
+    else:
+        ax.set_ylabel(ylabel)
+        ax.legend(
+            frameon=False,
+            ncols=min(4, len(series) + 1),
+            loc="upper left",
+            bbox_to_anchor=(0, -0.08),
+        )
     cols = [category, *series, *(reference or {}).values()]
     return fig, table[cols].reset_index(drop=True)
 
@@ -93,10 +130,10 @@ def stacked_shares(
     for i, col in enumerate(wide.columns):
         values = wide[col].to_numpy(dtype=float)
         if label_segments:  # colour by position within the row, so neighbours differ
-            colours = [PALETTE[k % len(PALETTE)] for k in seen]
+            colours = [SERIES[k % len(SERIES)] for k in seen]
             seen += values > 0
         else:
-            colours = PALETTE[i % len(PALETTE)]
+            colours = SERIES[i % len(SERIES)]
         ax.barh(rows, values, left=left, label=str(col), color=colours)
         if label_segments:
             for y, (start, width) in enumerate(zip(left, values, strict=True)):
@@ -135,7 +172,7 @@ def horizontal_bars(
 ) -> tuple[plt.Figure, pd.DataFrame]:
     """One horizontal bar per label, value printed at the end of each bar."""
     fig, ax = plt.subplots()
-    ax.barh(labels.astype(str), values, color=PALETTE[0])
+    ax.barh(labels.astype(str), values, color=BLUE)
     for y, v in enumerate(values):
         ax.text(v, y, f" {v:.1%}" if percent else f" {v:,.0f}", va="center", fontsize=9)
     if percent:

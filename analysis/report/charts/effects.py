@@ -45,7 +45,7 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE, ORANGE
 
     data = summary[["scenario", "whatsapp_only_share", "members_suggested_share"]].copy()
     data.insert(1, "scenario_title", _labels(data["scenario"].tolist(), scenarios))
@@ -56,14 +56,14 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
         y - 0.2,
         data["whatsapp_only_share"],
         height=0.4,
-        color=PALETTE[0],
+        color=BLUE,
         label="share of friend suggestions",
     )
     ax.barh(
         y + 0.2,
         data["members_suggested_share"],
         height=0.4,
-        color=PALETTE[1],
+        color=ORANGE,
         label="share of Facebook members suggested to someone else because of it",
     )
     ax.set_yticks(y, data["scenario_title"])
@@ -73,7 +73,7 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share (tier c: WhatsApp data used for friend suggestions)")
     ax.set_title("Friend suggestions that exist only because of WhatsApp data", loc="left")
-    _legend_below(ax, 2, -0.1)
+    _legend_below(ax, 1, -0.1)
     return fig, data
 
 
@@ -102,12 +102,12 @@ def plot_sensitive_ties(sens: pd.DataFrame, scenarios: Mapping[str, Scenario], k
     import matplotlib.pyplot as plt
 
     from analysis.effects.exposure.params import SENSITIVE_SCOPE_LABELS
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import SERIES
 
     labels = _labels(list(keep), scenarios)
     data = sens[sens["scenario"].isin(keep)].reset_index(drop=True)
     data.insert(1, "scenario_title", data["scenario"].map(dict(zip(keep, labels, strict=True))))
-    colours = [*PALETTE, "#999999"]
+    colours = [*SERIES, "#999999"]
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.8), sharey=True)
     for ax, scope in zip(axes, ("third_party", "own_tie"), strict=True):
         part = sens[sens["scope"] == scope]
@@ -153,11 +153,12 @@ def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
-
     settings = list(dict.fromkeys(curve["setting"]))
     titles = dict(zip(settings, _labels(settings, scenarios), strict=True))
     data = curve.assign(setting_title=curve["setting"].map(titles)).reset_index(drop=True)
+    from analysis.report.palette import colours
+
+    setting_colours = colours("scenario", settings)
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for i, setting in enumerate(settings):
         part = data[data["setting"] == setting]
@@ -165,7 +166,7 @@ def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
             part["bin_mid"],
             part["suggested_share"],
             marker="o",
-            color=PALETTE[i % len(PALETTE)],
+            color=setting_colours[i],
             label=titles[setting],
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -201,16 +202,16 @@ def plot_shadow_auc(table: pd.DataFrame):
     """
     import matplotlib.pyplot as plt
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import SERIES
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     x = table["disclosure_share"] * 100
     for i, (suffix, label) in enumerate(
         (("same_country", "negatives from the same country"), ("same_city", "from the same city"))
     ):
-        ax.plot(x, table[f"mean_{suffix}"], marker="o", color=PALETTE[i], label=label)
+        ax.plot(x, table[f"mean_{suffix}"], marker="o", color=SERIES[i], label=label)
         ax.fill_between(
-            x, table[f"low_{suffix}"], table[f"high_{suffix}"], color=PALETTE[i], alpha=0.25
+            x, table[f"low_{suffix}"], table[f"high_{suffix}"], color=SERIES[i], alpha=0.25
         )
     ax.axhline(0.5, color="grey", linestyle=":", linewidth=1, label="guessing")
     ax.set_xscale("log")
@@ -235,7 +236,7 @@ def plot_exposure_shares(shares: pd.DataFrame):
     from matplotlib.ticker import PercentFormatter
 
     from analysis.effects.exposure.harm import EXPOSURE_LABELS, EXPOSURES, GROUP_LABELS
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import SERIES
 
     groups = list(dict.fromkeys(shares["exposure_group"]))
     fig, ax = plt.subplots(figsize=(8, 4.8))
@@ -243,7 +244,7 @@ def plot_exposure_shares(shares: pd.DataFrame):
     h = 0.26
     for i, e in enumerate(EXPOSURES):
         d = shares[shares["exposure"] == e].set_index("exposure_group").reindex(groups)
-        ax.barh(y + (1 - i) * h, d["exposed_share"], h, color=PALETTE[i], label=EXPOSURE_LABELS[e])
+        ax.barh(y + (1 - i) * h, d["exposed_share"], h, color=SERIES[i], label=EXPOSURE_LABELS[e])
         for yy, v, n in zip(y + (1 - i) * h, d["exposed_share"], d["people_count"], strict=True):
             ax.text(v, yy, f" {v:.0%} of {int(n):,}", va="center", fontsize=7)
     ax.set_yticks(y, [GROUP_LABELS[g] for g in groups])
@@ -265,7 +266,7 @@ def plot_exposure_distribution(dist: pd.DataFrame):
     from matplotlib.ticker import PercentFormatter
 
     from analysis.effects.exposure.harm import EXPOSURES, GROUP_LABELS
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import SERIES
 
     groups = list(dict.fromkeys(dist["exposure_group"]))
     short = {
@@ -285,7 +286,7 @@ def plot_exposure_distribution(dist: pd.DataFrame):
                 x - 0.4 + w * (i + 0.5),
                 d["people_share"],
                 w,
-                color=PALETTE[i],
+                color=SERIES[i],
                 label=GROUP_LABELS[g],
             )
         ax.set_xticks(x, bins, fontsize=7, rotation=45)
@@ -315,7 +316,7 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
     import networkx as nx
     from matplotlib.lines import Line2D
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
 
     drawn = example.drawn
     g = nx.Graph()
@@ -325,8 +326,8 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
     fig, ax = plt.subplots(figsize=(6, 5.5))
     styles = {
         "patient-clinician tie": ("#999999", "solid"),
-        "WhatsApp-caused contact edge": (PALETTE[1], "solid"),
-        "WhatsApp-only suggestion": (PALETTE[3], "dashed"),
+        "WhatsApp-caused contact edge": (ORANGE, "solid"),
+        "WhatsApp-only suggestion": (VERMILLION, "dashed"),
     }
     for kind, (colour, style) in styles.items():
         part = drawn[drawn["kind"] == kind]
@@ -341,9 +342,7 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
         )
     opted = set(OPTED_OUT_STATES)
     colours = [
-        PALETTE[0]
-        if v == example.clinician
-        else (PALETTE[4] if example.states[v] in opted else PALETTE[2])
+        BLUE if v == example.clinician else (PURPLE if example.states[v] in opted else GREEN)
         for v in g
     ]
     nx.draw_networkx_nodes(g, pos, node_color=colours, node_size=120, ax=ax)
@@ -355,9 +354,9 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
     handles += [
         Line2D([], [], marker="o", linestyle="", color=c, label=k)
         for c, k in (
-            (PALETTE[0], "clinician"),
-            (PALETTE[4], "patient who opted out or left"),
-            (PALETTE[2], "other patient" if PALETTE[4] in present else "patient"),
+            (BLUE, "clinician"),
+            (PURPLE, "patient who opted out or left"),
+            (GREEN, "other patient" if PURPLE in present else "patient"),
         )
         if c in present
     ]
@@ -389,19 +388,20 @@ def plot_unlock_curve(curve: pd.DataFrame):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import sequential
 
     labels = list(dict.fromkeys(curve["facebook_data"]))
     fig, axes = plt.subplots(1, len(labels), figsize=(3.6 * len(labels), 3.8), sharey=True)
     axes = np.atleast_1d(axes)
     for ax, label in zip(axes, labels, strict=True):
         part = curve[curve["facebook_data"] == label]
+        shades = sequential(part["min_audience_size"].nunique())
         for i, (m, g) in enumerate(part.groupby("min_audience_size", sort=True)):
             ax.plot(
                 g["list_size_count"],
                 g["unlocked_share"],
                 marker="o",
-                color=PALETTE[i % len(PALETTE)],
+                color=shades[i],
                 label=f"minimum audience {m:,}",
             )
         ax.set_xscale("log")

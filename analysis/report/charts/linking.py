@@ -30,7 +30,7 @@ def plot_precision_recall(scores: pd.DataFrame, *, title: str):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE, ORANGE
 
     data = scores[["mechanism", "precision", "recall"]].copy()
     data["mechanism_label"] = data["mechanism"].map(MECHANISM_LABELS)
@@ -41,11 +41,9 @@ def plot_precision_recall(scores: pd.DataFrame, *, title: str):
         data["precision"].fillna(0),
         0.4,
         label="Precision (links that are right)",
-        color=PALETTE[0],
+        color=BLUE,
     )
-    ax.bar(
-        x + 0.2, data["recall"].fillna(0), 0.4, label="Recall (true pairs found)", color=PALETTE[1]
-    )
+    ax.bar(x + 0.2, data["recall"].fillna(0), 0.4, label="Recall (true pairs found)", color=ORANGE)
     ax.set_xticks(x, data["mechanism_label"])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1.05)
@@ -77,36 +75,52 @@ def plot_headline(
     *,
     title: str,
     mechanisms: Sequence[str] = (*MECHANISMS, "any"),
+    ncols: int = 2,
 ):
     """Stacked bars: per mechanism panel, per scenario, share of WhatsApp users by highest tier.
 
     ``summary`` is :func:`mean_t_interval` of the ``shares`` table (columns scenario,
     mechanism, purpose_class, mean, low, high). Segments are the tiers (d) ads, (c)
-    suggestions, (b) Facebook's own use, (a) reached only; error bars show the 95% interval
-    of the share reached (tier a).
+    suggestions, (b) Facebook's own use, (a) reached only, in their palette colours; error
+    bars show the 95% interval of the share reached (tier a). Panels wrap into rows of
+    ``ncols`` so each stays legible at 700 px; a scenario where nothing reaches Facebook
+    is labelled "0" with its reason (:data:`analysis.core.labels.ZERO_REASONS`). Only the
+    tiers that appear get a legend entry.
     """
+    import math
+    import textwrap
+
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.core.labels import ZERO_REASONS
+    from analysis.report.palette import colour
 
     classes = [c for c in PURPOSE_CLASSES if c != "not_reached"]
-    colours = {
-        "ads": PALETTE[3],
-        "suggestions": PALETTE[1],
-        "own_use_only": PALETTE[0],
-        "reached_only": PALETTE[5],
-    }
     scen = list(scenario_titles)
-    fig, axes = plt.subplots(1, len(mechanisms), figsize=(3.0 * len(mechanisms), 5.2), sharey=True)
-    axes = np.atleast_1d(axes)
+    n = len(mechanisms)
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(3.3 * ncols + 1.9, 0.34 * len(scen) * nrows + 1.1 * nrows + 0.6),
+        sharey=True,
+        squeeze=False,
+    )
+    flat = axes.ravel()
+    for ax in flat[n:]:
+        ax.set_visible(False)
     s = summary.set_index(["mechanism", "scenario", "purpose_class"])
-    for ax, m in zip(axes, mechanisms, strict=True):
+    shown: set[str] = set()
+    for k, (ax, m) in enumerate(zip(flat, mechanisms, strict=False)):
         y = np.arange(len(scen))[::-1]
         left = np.zeros(len(scen))
         for c in classes:
             vals = np.array([s.loc[(m, sc, c), "mean"] for sc in scen])
-            ax.barh(y, vals, left=left, color=colours[c], label=PURPOSE_CLASS_LABELS[c])
+            if (vals > 0).any():
+                shown.add(c)
+            ax.barh(y, vals, left=left, color=colour("purpose_class", c), height=0.7)
             left += vals
         nl = s.loc[[(m, sc, "not_reached") for sc in scen]]
         lo = 1 - nl["high"].to_numpy()
@@ -120,12 +134,38 @@ def plot_headline(
             capsize=2,
             lw=0.8,
         )
-        ax.set_title(MECHANISM_LABELS[m], fontsize=9)
+        for yy, total, hi_end, sc in zip(y, left, hi, scen, strict=True):
+            if total == 0 and hi_end == 0:
+                reason = ZERO_REASONS.get(sc, "nothing reached Facebook")
+                text = textwrap.fill(f"0: {reason}", 30)
+                ax.text(0.01, yy, text, va="center", fontsize=7, color="#444444")
+        ax.set_title(MECHANISM_LABELS[m], fontsize=10, loc="left")
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlim(0, 1)
-    axes[0].set_yticks(np.arange(len(scen))[::-1], [scenario_titles[k] for k in scen])
-    axes[0].legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=2)
+        ax.grid(axis="y", visible=False)
+        if k // ncols == nrows - 1 or k + ncols >= n:
+            ax.set_xlabel("Share of WhatsApp users", fontsize=9)
+        ax.tick_params(labelsize=8)
+    axes[0, 0].set_yticks(np.arange(len(scen))[::-1], [scenario_titles[k] for k in scen])
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=colour("purpose_class", c), label=PURPOSE_CLASS_LABELS[c])
+        for c in classes
+        if c in shown
+    ]
+    handles.append(
+        plt.Line2D([], [], color="black", lw=0.8, marker="|", label="95% interval, reached (a)")
+    )
+    if n < nrows * ncols:  # the legend takes the empty panel's place
+        spare = flat[n]
+        spare.set_visible(True)
+        spare.set_axis_off()
+        spare.legend(handles=handles, frameon=False, loc="center left", fontsize=9)
+    else:
+        fig.legend(handles=handles, frameon=False, loc="lower left", ncols=3, fontsize=9)
     fig.suptitle(title, x=0.01, ha="left")
+    fig.tight_layout()
     data = summary[summary["mechanism"].isin(mechanisms)].reset_index(drop=True)
     return fig, data
 
@@ -142,12 +182,13 @@ def plot_window_curve(curve_summary: pd.DataFrame, labels: Mapping[str, str], *,
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
-
     fig, ax = plt.subplots()
+    from analysis.report.palette import colours
+
+    scenario_colours = colours("scenario", list(labels))
     for i, (name, label) in enumerate(labels.items()):
         d = curve_summary[(curve_summary["scenario"] == name)]
-        colour = PALETTE[i % len(PALETTE)]
+        colour = scenario_colours[i]
         ads = d[d["measure"] == "usable_for_ads_share"]
         ax.plot(ads["day"], ads["mean"], color=colour, label=f"(d) usable for ads now: {label}")
         ax.fill_between(ads["day"], ads["low"], ads["high"], color=colour, alpha=0.2)
@@ -185,7 +226,7 @@ def plot_time_tiers(table: pd.DataFrame, *, title: str):
     from matplotlib.ticker import PercentFormatter
 
     from analysis.linking.tiers import TIER_LETTERS, TIERS
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import SERIES
 
     views = {
         "held_as_received": "held, uses as received",
@@ -202,7 +243,7 @@ def plot_time_tiers(table: pd.DataFrame, *, title: str):
         part = table[(table["cohort"] == cohort) & (table["day"] == day)]
         for i, (v, lab) in enumerate(views.items()):
             d = part[part["view"] == v].set_index("tier").reindex(list(TIERS))
-            ax.bar(x + (i - 1) * 0.27, d["share"], 0.27, color=PALETTE[i], label=lab)
+            ax.bar(x + (i - 1) * 0.27, d["share"], 0.27, color=SERIES[i], label=lab)
         ax.set_xticks(x, [TIER_LETTERS[t] for t in TIERS])
         ax.set_title(names[cohort].format(day), fontsize=8)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -220,13 +261,13 @@ def plot_uniqueness(table: pd.DataFrame, *, title: str):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE, SERIES
 
     fig, ax = plt.subplots()
     x = np.arange(len(table))
-    ax.bar(x, table["unique_share"], color=PALETTE[0], label="Share of WhatsApp users unique")
+    ax.bar(x, table["unique_share"], color=BLUE, label="Share of WhatsApp users unique")
     for i, row in ANCHORS.iterrows():
-        ax.axhline(row["unique_share"], color=PALETTE[3 + i], ls="--", lw=1, label=row["anchor"])
+        ax.axhline(row["unique_share"], color=SERIES[3 + i], ls="--", lw=1, label=row["anchor"])
     for xi, share, bits in zip(x, table["unique_share"], table["entropy_bits"], strict=True):
         ax.text(xi, share + 0.01, f"{bits:.1f} bits", ha="center", va="bottom", fontsize=7)
     ax.set_xticks(x, table["features"], rotation=30, ha="right")

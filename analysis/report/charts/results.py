@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.core.formatting import fmt_estimate
 from analysis.report.charts.common import _panel_grid
 from analysis.results.metrics import HEADLINES, LINK_SCENARIOS
 from analysis.results.robustness import tornado_data
@@ -33,7 +34,7 @@ def plot_linking(summary: pd.DataFrame, scenario_titles: Mapping[str, str] | Non
     from matplotlib.ticker import PercentFormatter
 
     from analysis.linking.tiers import TIER_LABELS, TIERS
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import colour
 
     if scenario_titles is None:
         from analysis.policy.scenarios import builtin_scenarios
@@ -47,7 +48,7 @@ def plot_linking(summary: pd.DataFrame, scenario_titles: Mapping[str, str] | Non
     fig, ax = plt.subplots(figsize=(8, 5.2))
     y = np.arange(len(scen))[::-1]
     h = 0.2
-    colours = [PALETTE[5], PALETTE[0], PALETTE[1], PALETTE[3]]
+    colours = [colour("tier", t) for t in TIERS]
     for i, (m, lab) in enumerate(zip(metrics, labels, strict=True)):
         d = data[data["metric"] == m].set_index("scenario").reindex(scen)
         mean = d["mean"].to_numpy(float)
@@ -79,7 +80,7 @@ def plot_headlines(summary: pd.DataFrame, headlines: Mapping = HEADLINES):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE
 
     rows = []
     for (metric, scen), label in headlines.items():
@@ -104,13 +105,17 @@ def plot_headlines(summary: pd.DataFrame, headlines: Mapping = HEADLINES):
         y,
         xerr=[data["mean"] - data["low"], data["high"] - data["mean"]],
         fmt="o",
-        color=PALETTE[0],
+        color=BLUE,
         capsize=3,
     )
     ax.set_yticks(y, data["label"])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_title("Headline figures (mean and 95% interval over worlds)", loc="left")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Share of the people each figure counts (dot: mean; bar: 95% interval)")
+    for yy, m, lo, hi in zip(y, data["mean"], data["low"], data["high"], strict=True):
+        ax.text(hi, yy, f"  {fmt_estimate(m, lo, hi, style='table')}", va="center", fontsize=8)
+    ax.set_title("Headline figures, each with its range over worlds", loc="left")
     return fig, data
 
 
@@ -126,7 +131,7 @@ def plot_tornado(sens: pd.DataFrame, headlines: Mapping = HEADLINES):
     from matplotlib.patches import Patch
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE
 
     data = tornado_data(sens, headlines)
     labels = list(dict.fromkeys(data["headline"]))
@@ -136,9 +141,9 @@ def plot_tornado(sens: pd.DataFrame, headlines: Mapping = HEADLINES):
         y = np.arange(len(d))
         lo = np.minimum(d["at_low_value"], d["at_high_value"]).to_numpy()
         hi = np.maximum(d["at_low_value"], d["at_high_value"]).to_numpy()
-        ax.barh(y, hi - lo, left=lo, color=PALETTE[0], alpha=0.35, height=0.6)
-        ax.plot(d["at_low_value"], y, "o", color=PALETTE[0], ms=4, mfc="white")
-        ax.plot(d["at_high_value"], y, "o", color=PALETTE[0], ms=4)
+        ax.barh(y, hi - lo, left=lo, color=BLUE, alpha=0.35, height=0.6)
+        ax.plot(d["at_low_value"], y, "o", color=BLUE, ms=4, mfc="white")
+        ax.plot(d["at_high_value"], y, "o", color=BLUE, ms=4)
         ax.axvline(d["at_default"].iloc[0], color="black", lw=0.8, ls="--")
         ax.set_yticks(y, d["parameter_label"], fontsize=8)
         small = max(hi.max(), float(d["at_default"].iloc[0])) < 0.05
@@ -146,10 +151,10 @@ def plot_tornado(sens: pd.DataFrame, headlines: Mapping = HEADLINES):
         ax.tick_params(axis="x", labelsize=8)
         ax.set_title(lab, fontsize=9, loc="left")
     legend = [
-        Line2D([], [], marker="o", ls="", color=PALETTE[0], mfc="white", label="low end of range"),
-        Line2D([], [], marker="o", ls="", color=PALETTE[0], label="high end (switch on)"),
+        Line2D([], [], marker="o", ls="", color=BLUE, mfc="white", label="low end of range"),
+        Line2D([], [], marker="o", ls="", color=BLUE, label="high end (switch on)"),
         Line2D([], [], color="black", ls="--", lw=0.8, label="default parameters"),
-        Patch(color=PALETTE[0], alpha=0.35, label="span"),
+        Patch(color=BLUE, alpha=0.35, label="span"),
     ]
     fig.legend(
         handles=legend, loc="lower center", ncols=4, frameon=False, bbox_to_anchor=(0.5, -0.02)
@@ -167,7 +172,7 @@ def plot_convergence(
     """
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE
 
     frames = []
     for (metric, scen), label in headlines.items():
@@ -184,7 +189,7 @@ def plot_convergence(
             d["mean"],
             yerr=[d["mean"] - d["low"], d["high"] - d["mean"]],
             fmt="o-",
-            color=PALETTE[0],
+            color=BLUE,
             capsize=3,
             ms=4,
         )

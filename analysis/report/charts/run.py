@@ -44,6 +44,8 @@ def run_figures(tables: Mapping[str, pd.DataFrame], scenario: Any, comparison: s
         left += data2[cls].to_numpy()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
+    ax.set_xlabel("Share of WhatsApp users (people who left included)")
+    ax.grid(axis="y", visible=False)
     ax.set_title("WhatsApp users by the highest tier they reach (any mechanism)", loc="left")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), ncols=3)
     return [

@@ -87,7 +87,7 @@ def plot_ego_network(world: SocialWorld, person_id: int, *, seed: int = 2016):
     import matplotlib.pyplot as plt
     import networkx as nx
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE, ORANGE, VERMILLION
 
     graph = ego_network(world, person_id)
     pos = nx.spring_layout(graph, seed=seed)
@@ -96,12 +96,12 @@ def plot_ego_network(world: SocialWorld, person_id: int, *, seed: int = 2016):
     plain = [(u, v) for u, v, d in graph.edges(data=True) if not d["is_sensitive"]]
     sensitive = [(u, v) for u, v, d in graph.edges(data=True) if d["is_sensitive"]]
     nx.draw_networkx_edges(graph, pos, edgelist=plain, ax=ax, edge_color="#BBBBBB", width=0.6)
-    nx.draw_networkx_edges(graph, pos, edgelist=sensitive, ax=ax, edge_color=PALETTE[3], width=2.2)
+    nx.draw_networkx_edges(graph, pos, edgelist=sensitive, ax=ax, edge_color=VERMILLION, width=2.2)
     others = [v for v in graph.nodes if v != person_id]
-    colours = [PALETTE[3] if role[v] != "none" else PALETTE[0] for v in others]
+    colours = [VERMILLION if role[v] != "none" else BLUE for v in others]
     nx.draw_networkx_nodes(graph, pos, nodelist=others, node_size=40, node_color=colours, ax=ax)
     nx.draw_networkx_nodes(
-        graph, pos, nodelist=[person_id], node_size=220, node_color=PALETTE[1], ax=ax
+        graph, pos, nodelist=[person_id], node_size=220, node_color=ORANGE, ax=ax
     )
     ax.set_title(f"Ego network of person {person_id} ({role[person_id]}); sensitive ties in red")
     ax.set_axis_off()
@@ -154,14 +154,14 @@ def plot_clustering_by_world_size(table: pd.DataFrame, target: float = 0.14):
     """
     import matplotlib.pyplot as plt
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import BLUE
 
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.semilogx(
         table["people"],
         table["clustering_near_median"],
         marker="o",
-        color=PALETTE[0],
+        color=BLUE,
         label="synthetic world",
     )
     ax.axhline(
@@ -202,9 +202,16 @@ def plot_visibility_by_kind(seen: pd.DataFrame):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.core.labels import TIE_KIND_LABELS
+    from analysis.report.palette import GREY, colour
 
-    kinds = seen["tie_kind"].astype(str).str.replace("_", " ").to_numpy()
+    kinds = [TIE_KIND_LABELS.get(k, k.replace("_", " ")) for k in seen["tie_kind"].astype(str)]
+    series_colours = {
+        "in_any_phone_share": GREY,
+        "whatsapp_sees_share": colour("service", "whatsapp"),
+        "facebook_friend_share": colour("service", "facebook"),
+        "facebook_sees_share": colour("service", "both"),
+    }
     y = np.arange(len(kinds))
     height = 0.8 / len(_VISIBILITY_SERIES)
     fig, ax = plt.subplots(figsize=(8, 6))
@@ -213,7 +220,7 @@ def plot_visibility_by_kind(seen: pd.DataFrame):
             y - 0.4 + height * (i + 0.5),
             seen[col],
             height,
-            color=PALETTE[i % len(PALETTE)],
+            color=series_colours[col],
             label=label,
         )
     ax.set_yticks(y, kinds)
@@ -251,8 +258,9 @@ def plot_normalisation_by_country(by_country: pd.DataFrame):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from analysis.report.figures import PALETTE
+    from analysis.report.palette import sequential
 
+    shades = sequential(len(_NORMALISATION_SERIES))
     countries = by_country["country_code"].astype(str).to_numpy()
     x = np.arange(len(countries))
     width = 0.8 / len(_NORMALISATION_SERIES)
@@ -262,7 +270,7 @@ def plot_normalisation_by_country(by_country: pd.DataFrame):
             x - 0.4 + width * (i + 0.5),
             by_country[col],
             width,
-            color=PALETTE[i % len(PALETTE)],
+            color=shades[i],
             label=label,
         )
     ax.set_xticks(x, countries)
