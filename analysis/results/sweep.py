@@ -129,8 +129,18 @@ class SweepConfig:
     levels: int = 4
     seeds: tuple[int, ...] = (0, 1)
     design_seed: int = 2016
+    #: Only these parameters (default: every one of :func:`swept_parameters`; for tests).
+    parameters: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.parameters is not None:
+            known = [p.name for p in swept_parameters()]
+            bad = [n for n in self.parameters if n not in known]
+            if bad or not self.parameters:
+                raise ValueError(
+                    f"parameters = {bad or list(self.parameters)!r} are not swept; allowed: {known}"
+                )
+            object.__setattr__(self, "parameters", tuple(self.parameters))
         if not isinstance(self.n_people, int) or self.n_people < 50:
             raise ValueError(f"n_people = {self.n_people!r} must be an integer of at least 50")
         if not isinstance(self.trajectories, int) or self.trajectories < 1:
@@ -162,7 +172,7 @@ def morris_design(config: SweepConfig) -> pd.DataFrame:
     """
     from SALib.sample import morris
 
-    params = swept_parameters()
+    params = _config_parameters(config)
     x = morris.sample(
         _problem(params), config.trajectories, num_levels=config.levels, seed=config.design_seed
     )
@@ -240,8 +250,15 @@ def _commit() -> str:
         return "unknown"
 
 
-def _design_record(config: SweepConfig, design: pd.DataFrame) -> dict[str, Any]:
+def _config_parameters(config: SweepConfig) -> list[SweptParameter]:
     params = swept_parameters()
+    if config.parameters is None:
+        return params
+    return [p for p in params if p.name in config.parameters]
+
+
+def _design_record(config: SweepConfig, design: pd.DataFrame) -> dict[str, Any]:
+    params = _config_parameters(config)
     return {
         "format": _FORMAT,
         "method": "Morris elementary effects (SALib.sample.morris.sample)",
