@@ -39,10 +39,13 @@ from analysis.core.paths import DATA_DIR, ROOT
 from analysis.results.metrics import HEADLINES
 
 __all__ = [
+    "CHECK_N_PEOPLE",
     "RESULTS_DIR",
     "SweepConfig",
     "SweptParameter",
+    "check_rows",
     "drivers",
+    "elementary_effects",
     "headline_ranges",
     "load_sweep",
     "morris_design",
@@ -50,12 +53,17 @@ __all__ = [
     "run_task",
     "swept_parameters",
     "unswept_parameters",
+    "write_check",
 ]
 
 #: The tracked results folder (``python -m analysis sweep`` writes it).
 RESULTS_DIR = DATA_DIR / "results"
 
 _FORMAT = 1
+
+#: People per world of the staleness check (``check.parquet``): small, so a test recomputes it
+#: in seconds.
+CHECK_N_PEOPLE = 300
 
 
 class SweptParameter(NamedTuple):
@@ -378,6 +386,31 @@ def run_sweep(
     return manifest
 
 
+def _check_tasks(design: pd.DataFrame, seeds: Sequence[int]) -> list[tuple[dict, int]]:
+    rows = design.to_dict(orient="records")
+    return [(rows[0], int(seeds[0])), (rows[-1], int(seeds[-1]))]
+
+
+def check_rows(design: pd.DataFrame, seeds: Sequence[int]) -> pd.DataFrame:
+    """Recompute the staleness check: first and last design point, at ``CHECK_N_PEOPLE``."""
+    frames = [run_task(r, CHECK_N_PEOPLE, s) for r, s in _check_tasks(design, seeds)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_check(out: Path | str = RESULTS_DIR) -> Path:
+    """Write ``check.parquet``: the design's first and last points in small worlds.
+
+    The points are those of the stored design and the code is the current code, so a test
+    that recomputes them (:func:`check_rows`) fails when the code's results have changed
+    since the sweep was stored.
+    """
+    out = Path(out)
+    manifest, design, _ = load_sweep(out)
+    path = out / "check.parquet"
+    _atomic_parquet(check_rows(design, manifest["design"]["seeds"]), path)
+    return path
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -450,36 +483,72 @@ def headline_ranges(out: Path | str = RESULTS_DIR, headlines=HEADLINES) -> pd.Da
     return pd.DataFrame(recs)
 
 
+def elementary_effects(design: pd.DataFrame, names: Sequence[str], bounds, y) -> pd.DataFrame:
+    """Morris elementary effects of consecutive design points where both outputs are known.
+
+    Within a trajectory, consecutive points differ in one parameter; its effect is the change
+    of ``y`` over the change of the parameter scaled to its range (Morris 1991). Pairs with
+    a missing output (a sweep still running) are skipped.
+
+    >>> d = pd.DataFrame({"point": [0, 1, 2], "a": [0.0, 1.0, 1.0], "b": [0.0, 0.0, 2.0]})
+    >>> elementary_effects(d, ["a", "b"], [[0, 1], [0, 4]], [1.0, 3.0, 2.0])
+      parameter   ee
+    0         a  2.0
+    1         b -2.0
+    """
+    x = design[list(names)].to_numpy(float)
+    lo = np.array([b[0] for b in bounds], float)
+    span = np.array([b[1] - b[0] for b in bounds], float)
+    z = (x - lo) / span
+    y = np.asarray(y, float)
+    k = len(names)
+    recs = []
+    for start in range(0, len(design), k + 1):
+        for j in range(start, min(start + k, len(design) - 1)):
+            dz = z[j + 1] - z[j]
+            changed = np.flatnonzero(np.abs(dz) > 1e-9)
+            if len(changed) != 1 or np.isnan(y[j]) or np.isnan(y[j + 1]):
+                continue
+            c = changed[0]
+            recs.append((names[c], (y[j + 1] - y[j]) / dz[c]))
+    return pd.DataFrame(recs, columns=["parameter", "ee"])
+
+
 def drivers(out: Path | str = RESULTS_DIR, headlines=HEADLINES) -> pd.DataFrame:
     """Morris mu* and sigma of every swept parameter for every headline, largest mu* first.
+
+    mu* is the mean absolute elementary effect (Campolongo et al. 2007), sigma their
+    standard deviation (NaN with one effect, i.e. one trajectory); effects are of the
+    seed-mean, in the metric's unit per full plausible range. ``effects`` counts them.
 
     Returns
     -------
     pandas.DataFrame
-        ``metric``, ``scenario``, ``label``, ``parameter``, ``mu_star``, ``sigma``, ``rank``.
+        ``metric``, ``scenario``, ``label``, ``parameter``, ``mu_star``, ``sigma``,
+        ``effects``, ``rank``.
     """
-    from SALib.analyze import morris as morris_analyze
-
     manifest, design, rows = load_sweep(out)
     rec = manifest["design"]
     names = [p["name"] for p in rec["parameters"]]
-    problem = {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [[p["low"], p["high"]] for p in rec["parameters"]],
-    }
+    bounds = [[p["low"], p["high"]] for p in rec["parameters"]]
     pm = _point_means(rows)
-    x = design[names].to_numpy(float)
     frames = []
     for (metric, scenario), label in headlines.items():
         g = pm[(pm["metric"] == metric) & (pm["scenario"] == scenario)].set_index("point")
         y = g["mean"].reindex(design["point"]).to_numpy(float)
-        if np.isnan(y).any():
-            continue
-        res = morris_analyze.analyze(problem, x, y, num_levels=rec["levels"], seed=0)
+        ee = elementary_effects(design, names, bounds, y)
+        agg = ee.groupby("parameter")["ee"]
         df = pd.DataFrame(
-            {"parameter": names, "mu_star": res["mu_star"], "sigma": res["sigma"]}
-        ).sort_values(["mu_star", "parameter"], ascending=[False, True], ignore_index=True)
+            {
+                "parameter": names,
+                "mu_star": agg.apply(lambda e: np.abs(e).mean()).reindex(names).to_numpy(),
+                "sigma": agg.std(ddof=1).reindex(names).to_numpy(),
+                "effects": agg.size().reindex(names).fillna(0).astype(int).to_numpy(),
+            }
+        )
+        df = df[df["effects"] > 0].sort_values(
+            ["mu_star", "parameter"], ascending=[False, True], ignore_index=True
+        )
         df["rank"] = np.arange(1, len(df) + 1)
         df.insert(0, "label", label)
         df.insert(0, "scenario", scenario)
