@@ -415,7 +415,7 @@ def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("analysis")
+        return version("whatsapp-facebook-2016")
     except PackageNotFoundError:
         return "unknown"
 
