@@ -1,7 +1,7 @@
 # One-command rebuild and test. Needs only Python 3.11 and pip.
 #   make report   build everything: environment, notebooks, data, figures, HTML report
 #   make test     unit tests + strict notebook validation (what CI runs)
-# Other targets: lab, notebooks, notebook NB=... [PARAMS="-p NAME VALUE"], bench, lint,
+# Other targets: lab, notebooks, notebook NB=... [PARAMS="-p NAME VALUE"], sweep, bench, lint,
 #                dictionary, environment, clean
 
 PYTHON ?= python3
@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 # JupyterLab refuses to start as root without --allow-root; many containers run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: all report test lab notebooks notebook bench lint dictionary environment clean install
+.PHONY: all report test lab notebooks notebook bench lint dictionary environment clean install sweep
 
 all: report
 
@@ -55,6 +55,11 @@ notebook: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(LAB_FLAGS)
+
+# Morris sensitivity sweep on Dask into data/results/ (resumes if interrupted);
+# SWEEP_ARGS="--scheduler tcp://host:8786" sends it to an existing cluster.
+sweep: $(STAMP)
+	$(BIN)/python -m analysis sweep $(SWEEP_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -p no:nbval -o addopts="" -o python_files="bench_*.py" -s

@@ -52,6 +52,7 @@ import pandas as pd
 import tomli_w
 
 from analysis.cli.output import RunResult, Terminated, UsageError, atomic_output, check_out
+from analysis.cli.sweep import add_sweep_parser, cmd_sweep
 from analysis.core.params import ParameterError, Params
 
 __all__ = [
@@ -443,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     params = sub.add_parser("params", help="print or write the default parameters as TOML")
     params.add_argument("--write", metavar="FILE", help="write to FILE instead of printing")
     sub.add_parser("report", help="execute every notebook and build the HTML report")
+    add_sweep_parser(sub)
     return parser
 
 
@@ -555,6 +557,7 @@ COMMANDS = {
     "scenarios": _cmd_scenarios,
     "params": _cmd_params,
     "report": _cmd_report,
+    "sweep": cmd_sweep,
 }
 
 
