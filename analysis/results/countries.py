@@ -35,6 +35,7 @@ import pandas as pd
 
 from analysis.core.formatting import fmt_estimate
 from analysis.core.progress import iterate
+from analysis.core.schema import Field, Table, register
 from analysis.core.stats import mean_t_interval
 from analysis.results.metrics import LINK_SCENARIOS, METRICS, MIX
 from analysis.results.pooling import Pooled, pool_countries, whatsapp_user_weights
@@ -42,6 +43,7 @@ from analysis.results.pooling import Pooled, pool_countries, whatsapp_user_weigh
 __all__ = [
     "COUNTRY_COLUMNS",
     "COUNTRY_PARTS",
+    "COUNTRY_RESULTS",
     "MIN_PUBLISHED_DENOMINATOR",
     "TOO_FEW",
     "country_metrics",
@@ -69,6 +71,39 @@ COUNTRY_PARTS: tuple[str, ...] = ("linking", "suggestions", "exposure", "ads")
 
 #: Columns of the per-world rows.
 COUNTRY_COLUMNS: tuple[str, ...] = ("country", "scenario", "metric", "value", "denominator_count")
+
+
+COUNTRY_RESULTS = register(
+    Table(
+        "country_results",
+        "Results per country: each headline figure under each scenario, with its denominator, "
+        "its 95% interval over seeds, and the publication threshold applied.",
+        (
+            Field("country", "Country code (data/reference/countries.csv).", "string"),
+            Field("scenario", "Scenario name (data/scenarios/).", "string"),
+            Field("metric", "Headline metric (analysis.results.METRICS).", "string"),
+            Field("tier", "Linking tier the figure reads, (a)-(d), or what it rests on.", "string"),
+            Field("label", "What the figure counts, in plain words.", "string"),
+            Field("denominator", "Who the share is of, in words.", "string"),
+            Field("value_pct", "Mean over seeds (empty when withheld).", "float64", "percent"),
+            Field("low_pct", "Lower end of the 95% t-interval.", "float64", "percent"),
+            Field("high_pct", "Upper end of the 95% t-interval.", "float64", "percent"),
+            Field(
+                "denominator_count",
+                "People (or customer-list entries) the share is of, summed over the seeds.",
+                "int64",
+                "people",
+            ),
+            Field("seed_count", "Seeds with a value.", "int64", "seeds"),
+            Field(
+                "is_published",
+                "The denominator reaches MIN_PUBLISHED_DENOMINATOR (100).",
+                "bool",
+            ),
+            Field("shown", "The figure as written, or 'too few people'.", "string"),
+        ),
+    )
+)
 
 
 _TIER_COLUMNS = {
@@ -393,7 +428,8 @@ def pooled_country_table(rows: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``scenario``, ``metric``, ``value_pct``, ``low_pct``, ``high_pct``,
-        ``seed_count``, ``country_count`` and ``weights`` (the caption text).
+        ``seed_count``, ``country_count``, ``tier``, ``label``, ``shown`` (the figure
+        as written) and ``weights`` (the caption text).
 
     >>> rows = pd.DataFrame({"seed": 1, "country": ["IN", "DE"], "scenario": "mix_2016",
     ...     "metric": "ads_join_share", "value": [0.5, 0.1], "denominator_count": [50, 50]})
@@ -418,6 +454,12 @@ def pooled_country_table(rows: pd.DataFrame) -> pd.DataFrame:
     out["weights"] = [
         pooled_caption(sorted(used[(r.scenario, r.metric)])) for r in out.itertuples()
     ]
+    out["shown"] = [
+        fmt_estimate(r.mean, r.low, r.high, style="table", zero_reason="") for r in out.itertuples()
+    ]
+    meta = out["metric"].map(METRICS)
+    out["tier"] = meta.map(lambda m: m.tier if m else "")
+    out["label"] = meta.map(lambda m: m.label if m else "")
     return out[
         [
             "scenario",
@@ -427,6 +469,9 @@ def pooled_country_table(rows: pd.DataFrame) -> pd.DataFrame:
             "high_pct",
             "seed_count",
             "country_count",
+            "tier",
+            "label",
+            "shown",
             "weights",
         ]
     ]
