@@ -179,3 +179,21 @@ def test_country_over_seeds_matches_headline_over_seeds():
         pd.read_csv("data/reference/countries.csv")["country_code"]
     )
     assert {"ads_join_share", "members_suggested_share"} <= set(by_country["metric"])
+
+
+def test_small_multiples_chart_withholds_small_cells_and_says_the_takeaway(rows):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis import report
+
+    seeds = pd.concat([rows.assign(seed=1), rows.assign(seed=2)])
+    table = results.country_table(seeds, min_denominator=7)
+    fig, data = report.plot_country_tiers(table, "mix_2016")
+    assert set(data["country"]) == {"US", "DE"}
+    assert fig.get_size_inches()[0] * fig.dpi <= 700
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert texts.count("too few people") == 4  # the US: 6 WhatsApp users over two worlds
+    assert fig._suptitle.get_text().startswith(
+        "The 2016 mix: a join usable for ads (d) for 50% (DE)"
+    )
