@@ -197,3 +197,18 @@ def test_small_multiples_chart_withholds_small_cells_and_says_the_takeaway(rows)
     assert fig._suptitle.get_text().startswith(
         "The 2016 mix: a join usable for ads (d) for 50% (DE)"
     )
+
+
+def test_exposure_rows_per_country_partition_each_group():
+    from analysis.world import WorldParams
+
+    _, per = results.exposure_over_seeds([5], WorldParams(n_people=300))
+    assert "country_code" in per.columns
+    rows = results.exposure_country_rows(per)
+    for g, n in per.groupby("exposure_group").size().items():
+        if g not in ("opted_out", "left", "never_whatsapp"):
+            continue
+        part = rows[rows["metric"] == f"{g}_tie_known_share"]
+        assert part["denominator_count"].sum() == n, g  # the countries split the group
+        exposed = (per[per["exposure_group"] == g]["tie_known_count"] > 0).sum()
+        assert (part["value"].fillna(0) * part["denominator_count"]).sum() == pytest.approx(exposed)
