@@ -34,6 +34,8 @@ wording     the findings in plain words
 robustness  sensitivity to unknown parameters, conclusions, convergence
 methods     methods tables generated from the package's metadata
 pooling     per-country values pooled, weighted by 2016 WhatsApp users
+countries   results per country, with denominators and a publication threshold
+regulators  what regulators found, beside the model's figure for the same population
 dictionary  the data dictionary
 phone_audit the phone-safety audit over every table and the committed notebooks
 world_export every table of one world as parquet (python -m analysis world)
@@ -42,6 +44,7 @@ personas    what Facebook could learn about one kind of person, over seeded worl
 """
 
 from analysis.results import (
+    countries,
     dictionary,
     headlines,
     methods,
@@ -49,11 +52,13 @@ from analysis.results import (
     personas,
     phone_audit,
     pooling,
+    regulators,
     robustness,
     wording,
     world_export,
     worlds,
 )
+from analysis.results.countries import *
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
 from analysis.results.methods import *
@@ -61,6 +66,7 @@ from analysis.results.metrics import *
 from analysis.results.personas import *
 from analysis.results.phone_audit import *
 from analysis.results.pooling import *
+from analysis.results.regulators import *
 from analysis.results.robustness import *
 from analysis.results.wording import *
 from analysis.results.world_export import *
@@ -73,6 +79,8 @@ __all__ = [
     *robustness.__all__,
     *methods.__all__,
     *pooling.__all__,
+    *countries.__all__,
+    *regulators.__all__,
     *personas.__all__,
     *dictionary.__all__,
     *phone_audit.__all__,

@@ -462,7 +462,8 @@ def exposure_over_seeds(
     -------
     (long, per_person) : (pandas.DataFrame, pandas.DataFrame)
         ``long`` as :func:`headline_over_seeds` (the exposure metrics); ``per_person`` the
-        :func:`analysis.effects.exposure.person_exposure` rows of every world, with ``seed``.
+        :func:`analysis.effects.exposure.person_exposure` rows of every world, with ``seed``
+        and the person's ``country_code``.
     """
     from analysis import linking
     from analysis.effects import exposure
@@ -482,7 +483,7 @@ def exposure_over_seeds(
         per = exposure.person_exposure(sw, res[MIX], scenario, seed=s, inferred=inferred)
         rows = _exposure_rows(per)
         longs.append(pd.DataFrame(rows, columns=["metric", "scenario", "value"]).assign(seed=s))
-        people.append(per.assign(seed=s))
+        people.append(per.assign(seed=s, country_code=sw.people["country_code"].to_numpy()))
     long = pd.concat(longs, ignore_index=True)[["seed", "metric", "scenario", "value"]]
     return long, pd.concat(people, ignore_index=True)
 

@@ -1,7 +1,8 @@
 """Chart functions, one module per stage; each returns ``(fig, data)``."""
 
-from analysis.report.charts import common, effects, linking, network, results, run, world
+from analysis.report.charts import common, countries, effects, linking, network, results, run, world
 from analysis.report.charts.common import *
+from analysis.report.charts.countries import *
 from analysis.report.charts.effects import *
 from analysis.report.charts.linking import *
 from analysis.report.charts.network import *
@@ -17,4 +18,5 @@ __all__ = [
     *results.__all__,
     *run.__all__,
     *network.__all__,
+    *countries.__all__,
 ]
