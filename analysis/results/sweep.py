@@ -555,3 +555,56 @@ def drivers(out: Path | str = RESULTS_DIR, headlines=HEADLINES) -> pd.DataFrame:
         df.insert(0, "metric", metric)
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
+
+
+def uncertainty_table(out: Path | str = RESULTS_DIR, top: int = 2) -> pd.DataFrame:
+    """One row per headline, in words: its range over plausible parameters and its drivers.
+
+    ``range`` is the 5th-95th percentile over the design points (each point the mean over its
+    seeds), ``seed_error`` the Monte-Carlo standard error of one point's mean (seed noise,
+    named as such), ``drivers`` the ``top`` parameters with the largest Morris mu*.
+    ``is_complete`` says whether every task of the stored design has run.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``headline``, ``median``, ``range``, ``seed_error``, ``drivers``, ``points``,
+        ``seeds``, ``is_complete``.
+    """
+    from analysis.core.formatting import fmt_range, fmt_share
+
+    manifest, _, _ = load_sweep(out)
+    ranges = headline_ranges(out)
+    drv = drivers(out)
+    rows = []
+    for r in ranges.itertuples(index=False):
+        d = drv[(drv["metric"] == r.metric) & (drv["scenario"] == r.scenario)]
+        names = [_parameter_words(p) for p in d.nsmallest(top, "rank")["parameter"]]
+        rows.append(
+            {
+                "headline": r.label,
+                "median": fmt_share(r.median),
+                "range": fmt_range(r.p05, r.p95),
+                "seed_error": f"±{100 * r.mc_se:.1f} points",
+                "drivers": ", ".join(names),
+                "points": int(r.points),
+                "seeds": int(r.seeds),
+                "is_complete": bool(manifest.get("complete", False)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _parameter_words(name: str) -> str:
+    """Return a parameter's plain name: the label map's words, else its code name spelled out.
+
+    >>> _parameter_words("facebook_app_same_phone_share")
+    'Facebook app same phone share'
+    """
+    from analysis.core.labels import PARAMETER_LABELS
+
+    if name in PARAMETER_LABELS:
+        return PARAMETER_LABELS[name]
+    brands = {"whatsapp": "WhatsApp", "facebook": "Facebook"}
+    text = " ".join(brands.get(w, w) for w in name.split("_"))
+    return text[:1].upper() + text[1:]

@@ -165,7 +165,8 @@ def plot_headline(
     else:
         fig.legend(handles=handles, frameon=False, loc="lower left", ncols=3, fontsize=9)
     fig.suptitle(title, x=0.01, ha="left")
-    fig.tight_layout()
+    # Keep ~0.4 inch above the panels for the title (tight_layout leaves suptitle out).
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / fig.get_figheight()))
     data = summary[summary["mechanism"].isin(mechanisms)].reset_index(drop=True)
     return fig, data
 
