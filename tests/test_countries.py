@@ -85,7 +85,7 @@ def test_threshold_withholds_small_cells(rows):
     # DE ads: 4 WhatsApp users per world, 8 over two worlds: published
     de = t.loc[("DE", "mix_2016", "ads_join_share")]
     assert de["is_published"] and de["denominator_count"] == 8 and de["value_pct"] == 50.0
-    assert de["shown"] == "50% (all)"
+    assert de["shown"] == "50% (in every seed)"
     # US ads: 3 per world, 6 < 7: withheld
     us = t.loc[("US", "mix_2016", "ads_join_share")]
     assert not us["is_published"] and us["shown"] == results.TOO_FEW
