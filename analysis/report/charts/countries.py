@@ -11,12 +11,6 @@ __all__ = ["country_takeaway", "plot_country_tiers"]
 
 
 _TIER_METRICS = ("reached_share", "own_join_share", "suggestions_join_share", "ads_join_share")
-_TIER_COLOUR_KEYS = {
-    "reached_share": "reached_only",
-    "own_join_share": "own_use_only",
-    "suggestions_join_share": "suggestions",
-    "ads_join_share": "ads",
-}
 _TIER_SHORT = {
     "reached_share": "(a) reached",
     "own_join_share": "(b) own use",
@@ -115,7 +109,7 @@ def plot_country_tiers(
             y,
             mean,
             0.7,
-            color=[colour("purpose_class", _TIER_COLOUR_KEYS[m]) for m in _TIER_METRICS],
+            color=[colour("tier", m.removesuffix("_share")) for m in _TIER_METRICS],
             xerr=[np.clip(mean - low, 0, None), np.clip(high - mean, 0, None)],
             error_kw={"lw": 0.8, "capsize": 2, "ecolor": INTERVAL_COLOUR},
         )
