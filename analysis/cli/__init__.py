@@ -29,6 +29,10 @@ folders left by killed runs are removed at the next start.
     ``run --params`` accepts.
 ``report``
     Build the HTML report (same as ``make report``).
+``shards SCENARIO [--n-people N | --shard-people N] [--countries ...] [--dask]
+[--scheduler ADDR]``
+    Build and score the world as country shards, one after another or one Dask task per
+    shard (:mod:`analysis.cli.shards`).
 
 Errors in the user's input (a bad scenario file, an unknown parameter, an unusable
 output folder or edge list) print one line starting with ``error:`` and exit with
@@ -52,6 +56,7 @@ import pandas as pd
 import tomli_w
 
 from analysis.cli.output import RunResult, Terminated, UsageError, atomic_output, check_out
+from analysis.cli.shards import add_shards_parser, cmd_shards
 from analysis.cli.sweep import add_sweep_parser, cmd_sweep
 from analysis.core.params import ParameterError, Params
 
@@ -445,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("--write", metavar="FILE", help="write to FILE instead of printing")
     sub.add_parser("report", help="execute every notebook and build the HTML report")
     add_sweep_parser(sub)
+    add_shards_parser(sub)
     return parser
 
 
@@ -523,6 +529,12 @@ def _cmd_world(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_shards(args: argparse.Namespace) -> int:
+    given = load_params(args.params) if args.params else {}
+    params = resolve_params(given, seed=args.seed, n_people=args.n_people)
+    return cmd_shards(args, _scenario(args.scenario_file), params)
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     from analysis.policy.scenarios import builtin_scenarios
 
@@ -558,6 +570,7 @@ COMMANDS = {
     "params": _cmd_params,
     "report": _cmd_report,
     "sweep": cmd_sweep,
+    "shards": _cmd_shards,
 }
 
 
