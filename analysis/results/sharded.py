@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.results.countries import COUNTRY_COLUMNS, country_metrics
+from analysis.results.countries import COUNTRY_COLUMNS, COUNTRY_PARTS, country_metrics
 from analysis.results.metrics import LINK_SCENARIOS, METRICS
 from analysis.results.pooling import pool_countries
 from analysis.world.params import SocialParams, WorldParams
@@ -92,6 +92,7 @@ def score_shard(
     *,
     scenario: Any | None = None,
     n_businesses: int | None = None,
+    parts: Sequence[str] = COUNTRY_PARTS,
 ) -> ShardResult:
     """Build and score one shard (a Dask task; pure given its arguments).
 
@@ -104,6 +105,8 @@ def score_shard(
         The run's scenario, scored beside :data:`analysis.results.LINK_SCENARIOS`.
     n_businesses : int, optional
         Businesses of the shard's ad part (default :class:`analysis.results.FindingsParams`).
+    parts : sequence of str
+        Which of :data:`analysis.results.COUNTRY_PARTS` to score (default all).
 
     Returns
     -------
@@ -117,7 +120,9 @@ def score_shard(
     scen = {n: base[n] for n in LINK_SCENARIOS}
     if scenario is not None:
         scen.setdefault(scenario.name, scenario)
-    rows = country_metrics(world, seed=shard.seed, scenarios=scen, n_businesses=n_businesses)
+    rows = country_metrics(
+        world, seed=shard.seed, scenarios=scen, parts=parts, n_businesses=n_businesses
+    )
     stubs = cross_border_stubs(world, shard, social)
     people = world.people
     facts = {
@@ -140,6 +145,7 @@ def run_shards(
     *,
     scenario: Any | None = None,
     n_businesses: int | None = None,
+    parts: Sequence[str] = COUNTRY_PARTS,
     dask: bool = False,
     scheduler: str | None = None,
     n_workers: int | None = None,
@@ -151,7 +157,7 @@ def run_shards(
     ----------
     shards : sequence of Shard
         From :func:`analysis.world.shards.plan_shards`.
-    population, social, scenario, n_businesses
+    population, social, scenario, n_businesses, parts
         As for :func:`score_shard`.
     dask : bool
         Run the shards as Dask tasks (implied by ``scheduler``).
@@ -174,7 +180,7 @@ def run_shards(
         raise ValueError("shards: the plan is empty; give at least one shard")
     if len({s.country for s in shards}) != len(shards):
         raise ValueError("shards: a country appears twice in the plan")
-    kwargs = {"scenario": scenario, "n_businesses": n_businesses}
+    kwargs = {"scenario": scenario, "n_businesses": n_businesses, "parts": tuple(parts)}
     address = scheduler_address(scheduler)  # a bad address fails before any work
     if not dask and address is None:
         return [
