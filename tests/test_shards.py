@@ -110,7 +110,7 @@ def test_sharded_headlines_stay_within_monte_carlo_error_of_the_unsharded_model(
     over several seeds the mix_2016 headline shares of both models agree within their 95%
     t-intervals (the intervals overlap)."""
     social = SocialParams(median_ties=15)
-    countries, per_country, seeds = ["BR", "DE", "IN"], 150, range(4)
+    countries, per_country, seeds = ["DE", "IN"], 150, range(4)
     parts = ("linking", "suggestions")
     frames = []
     for seed in seeds:
