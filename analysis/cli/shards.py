@@ -55,13 +55,17 @@ def add_shards_parser(sub) -> None:
 
 def _sizes(population, countries, shard_people) -> dict[str, int]:
     """Country -> shard size, from the world size and weights or one size for all."""
+    from analysis.world.params import COUNTRIES
+
     shares = population.country_shares()
     codes = list(countries) if countries else list(shares)
+    unknown = [c for c in codes if c not in COUNTRIES]
+    if unknown:
+        raise UsageError(
+            f"--countries: unknown country {unknown[0]!r}; known: {', '.join(sorted(COUNTRIES))}"
+        )
     if shard_people is not None:
         return dict.fromkeys(codes, shard_people)
-    unknown = [c for c in codes if c not in shares]
-    if unknown and not countries:
-        raise UsageError(f"countries {unknown} have no weight in [population] country_weights")
     weight = {c: shares.get(c, 0.0) for c in codes}
     total = sum(weight.values())
     if total <= 0:
