@@ -13,7 +13,7 @@ import pytest
 from analysis.cli import main
 from analysis.core.stats import mean_t_interval
 from analysis.results.countries import country_metrics
-from analysis.results.sharded import SHARD_TABLES, combine_shards, run_shards
+from analysis.results.sharded import SHARD_TABLES, combine_shards, run_shards, score_shard
 from analysis.world.params import SocialParams, WorldParams
 from analysis.world.population import generate_population
 from analysis.world.shards import ShardError, plan_shards
@@ -94,6 +94,22 @@ def test_same_seed_same_bytes_and_another_seed_differs(local, tmp_path):
     assert _files(tmp_path / "again") == _files(local)
     shards = plan_shards(120, COUNTRIES, seed=8)
     assert {s.seed for s in shards}.isdisjoint(s.seed for s in plan_shards(120, COUNTRIES, seed=7))
+
+
+def test_a_shard_does_not_depend_on_the_rest_of_the_plan(local):
+    """A shard's seed comes from the world seed and its country alone, so DE scored alone
+    gives exactly the DE rows of the two-country run."""
+    from analysis.policy.scenarios import builtin_scenarios
+
+    alone = plan_shards({"DE": 120}, seed=7)[0]
+    result = score_shard(
+        alone, None, SocialParams(median_ties=15), scenario=builtin_scenarios()["mix_2016"]
+    )
+    rows = pd.read_parquet(local / "tables" / "country_results.parquet")
+    de = rows[rows["country"] == "DE"].reset_index(drop=True)
+    mine = result.rows.assign(country=result.rows["country"].astype(str))
+    mine = mine.sort_values(["country", "scenario", "metric"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, de, check_dtype=False, check_exact=True)
 
 
 def _headline(rows: pd.DataFrame) -> pd.DataFrame:
