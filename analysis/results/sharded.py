@@ -118,8 +118,8 @@ def score_shard(
     world = build_shard(shard, population or WorldParams(), social)
     base = builtin_scenarios()
     scen = {n: base[n] for n in LINK_SCENARIOS}
-    if scenario is not None:
-        scen.setdefault(scenario.name, scenario)
+    if scenario is not None:  # the run's own scenario wins over a built-in of its name
+        scen[scenario.name] = scenario
     rows = country_metrics(
         world, seed=shard.seed, scenarios=scen, parts=parts, n_businesses=n_businesses
     )
