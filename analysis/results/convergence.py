@@ -45,11 +45,14 @@ __all__ = [
     "CONVERGENCE_HEADLINES",
     "DEFAULT_SIZES",
     "STRUCTURE_METRICS",
+    "convergence_statements",
     "convergence_summary",
     "convergence_verdict",
     "load_convergence",
     "run_convergence",
     "seeds_for",
+    "structure_table",
+    "verdict_table",
     "world_rows",
 ]
 
@@ -363,3 +366,83 @@ def convergence_verdict(
     if not out.empty:
         out["converged_from"] = out["converged_from"].astype("Int64")
     return out
+
+
+def _fmt(x: float, unit: str) -> str:
+    from analysis.core.formatting import fmt_count, fmt_share
+
+    if unit == "share":
+        return fmt_share(x)
+    return fmt_count(x) if unit == "count" else f"{x:.1f}"
+
+
+def verdict_table(verdict: pd.DataFrame) -> pd.DataFrame:
+    """Write the verdict in words, one row per headline, for display.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``headline``, ``kind`` (a share of people, or per-world count/rate), the value at the
+        smallest and the largest size, ``converged_from`` in words.
+    """
+    recs = []
+    for r in verdict.itertuples(index=False):
+        kind = {"share": "share", "rate": "rate per 1,000"}.get(r.unit, "count per world")
+        recs.append(
+            {
+                "headline": r.headline,
+                "kind": kind,
+                f"at {r.smallest:,} people": _fmt(r.at_smallest, r.unit),
+                f"at {r.largest:,} people": _fmt(r.at_largest, r.unit),
+                "stable from": "not yet"
+                if pd.isna(r.converged_from)
+                else f"{int(r.converged_from):,} people",
+            }
+        )
+    return pd.DataFrame(recs)
+
+
+def convergence_statements(verdict: pd.DataFrame) -> list[str]:
+    """Plain sentences: which headlines converge, from what size, and which grow.
+
+    >>> v = pd.DataFrame({"headline": ["A"], "unit": ["share"], "at_smallest": [0.3],
+    ...     "at_largest": [0.4], "growth": [1.33], "converged_from": [pd.NA],
+    ...     "smallest": [1500], "largest": [100000]})
+    >>> convergence_statements(v)[0]
+    'A: not yet stable at 100,000 people (30% at 1,500 people, 40% at 100,000).'
+    """
+    out = []
+    for r in verdict.itertuples(index=False):
+        a, b = _fmt(r.at_smallest, r.unit), _fmt(r.at_largest, r.unit)
+        if pd.isna(r.converged_from):
+            out.append(
+                f"{r.headline}: not yet stable at {r.largest:,} people ({a} at "
+                f"{r.smallest:,} people, {b} at {r.largest:,})."
+            )
+        elif int(r.converged_from) == int(r.smallest):
+            out.append(
+                f"{r.headline}: stable from the smallest size, {r.smallest:,} people "
+                f"({a}; {b} at {r.largest:,})."
+            )
+        else:
+            out.append(
+                f"{r.headline}: stable from {int(r.converged_from):,} people ({a} at "
+                f"{r.smallest:,} people, {b} at {r.largest:,})."
+            )
+    return out
+
+
+def structure_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Tabulate the tie structure by world size (mean over seeds): what ties were built on.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per :data:`STRUCTURE_METRICS` entry (its words), one column per size.
+    """
+    part = rows[rows["scenario"] == "world"]
+    wide = part.groupby(["metric", "n_people"])["value"].mean().unstack("n_people")
+    wide = wide.reindex(list(STRUCTURE_METRICS))
+    wide.index = [STRUCTURE_METRICS[m] for m in wide.index]
+    wide.columns = [f"{int(n):,} people" for n in wide.columns]
+    return wide.rename_axis("measure").reset_index()
