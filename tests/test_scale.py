@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.results import convergence as conv
+from analysis.results import world_size as conv
 from analysis.results import uniqueness as uq
 
 

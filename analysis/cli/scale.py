@@ -1,7 +1,7 @@
 """``python -m analysis convergence`` and ``uniqueness``: the scale results in ``data/results/``.
 
 ``convergence`` computes every headline in default worlds of 1,500 to 100,000 people
-(:mod:`analysis.results.convergence`; resumes where an interrupted run stopped);
+(:mod:`analysis.results.world_size`; resumes where an interrupted run stopped);
 ``uniqueness`` the fingerprint-uniqueness curve over population size and its extrapolation
 to each country's WhatsApp users in 2016 (:mod:`analysis.results.uniqueness`).
 """
@@ -18,7 +18,7 @@ __all__ = ["add_scale_parsers", "cmd_convergence", "cmd_uniqueness"]
 
 def add_scale_parsers(sub) -> None:
     """Register the ``convergence`` and ``uniqueness`` subcommands on ``sub``."""
-    from analysis.results.convergence import DEFAULT_SIZES
+    from analysis.results.world_size import DEFAULT_SIZES
 
     p = sub.add_parser(
         "convergence", help="headlines against world size into data/results/convergence/"
@@ -49,7 +49,7 @@ def _progress(args: argparse.Namespace) -> bool:
 
 def cmd_convergence(args: argparse.Namespace) -> int:
     """Run or resume the convergence run; print where it went."""
-    from analysis.results.convergence import CONVERGENCE_DIR, run_convergence
+    from analysis.results.world_size import CONVERGENCE_DIR, run_convergence
 
     out = args.out or CONVERGENCE_DIR
     seeds = {n: args.seeds for n in args.sizes} if args.seeds else None

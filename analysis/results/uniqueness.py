@@ -55,9 +55,12 @@ __all__ = [
     "SIM_SIZES",
     "UNIQUENESS_DIR",
     "bucket_probabilities",
+    "by_size_table",
     "cell_table",
     "compress_cells",
     "country_extrapolation",
+    "country_table",
+    "expected_at",
     "expected_share",
     "expected_uniqueness",
     "load_uniqueness",
@@ -454,7 +457,7 @@ def run_uniqueness(
     Writes ``simulated.parquet``, ``expected.parquet``, ``countries.parquet`` and
     ``manifest.json`` into ``out`` (each to a temporary file, then renamed).
     """
-    from analysis.results.convergence import _commit, _version
+    from analysis.results.world_size import _commit, _version
 
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -501,3 +504,77 @@ def load_uniqueness(out: Path | str = UNIQUENESS_DIR) -> dict[str, Any]:
     for name in ("simulated", "expected", "countries"):
         res[name] = pd.read_parquet(out / f"{name}.parquet")
     return res
+
+
+def by_size_table(simulated: pd.DataFrame, steps: Sequence[str] = CURVE_STEPS) -> pd.DataFrame:
+    """Measured share unique per world size (mean over seeds), and the fingerprint link's recall.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``people``, ``WhatsApp users compared``, one ``unique: <step>`` column per step,
+        ``fingerprint link recall``, ``seeds``.
+    """
+    from analysis.core.formatting import fmt_count, fmt_share
+
+    g = simulated.groupby("n_people")
+    recs = []
+    for n, part in g:
+        rec = {
+            "people": fmt_count(n),
+            "WhatsApp users compared": fmt_count(
+                part.loc[part["features"] == steps[0], "users"].mean()
+            ),
+        }
+        for step in steps:
+            rec[f"unique: {step.lstrip('+ ')}"] = fmt_share(
+                part.loc[part["features"] == step, "unique_share"].mean()
+            )
+        link = part.loc[part["features"] == "fingerprint link (device fields)", "link_recall"]
+        rec["fingerprint link recall"] = fmt_share(link.mean())
+        rec["seeds"] = int(part["seed"].nunique())
+        recs.append(rec)
+    return pd.DataFrame(recs)
+
+
+def country_table(countries: pd.DataFrame) -> pd.DataFrame:
+    """Tabulate the expected share unique (and in a group of at most 5) per country, 2016.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country``, ``WhatsApp users in 2016``, ``count confidence``, then per step
+        ``unique`` and ``group of at most 5`` columns.
+    """
+    from analysis.core.formatting import fmt_count, fmt_share
+
+    recs = []
+    for _code, part in countries.groupby("country_code", sort=False):
+        first = part.iloc[0]
+        rec = {
+            "country": first["country_name"],
+            "WhatsApp users in 2016": fmt_count(first["whatsapp_users_2016"]),
+            "count confidence": first["count_confidence"],
+        }
+        for r in part.itertuples(index=False):
+            step = r.features.lstrip("+ ")
+            rec[f"unique: {step}"] = fmt_share(r.unique_share)
+            rec[f"at most 5 share it: {step}"] = fmt_share(r.k5_share)
+        recs.append(rec)
+    return pd.DataFrame(recs)
+
+
+def expected_at(expected: pd.DataFrame, step: str, users: float) -> float:
+    """Read the expected share unique at ``users`` off the stored curve (log-linear).
+
+    >>> e = pd.DataFrame({"features": "s", "users": [100.0, 10_000.0],
+    ...                   "unique_share": [0.9, 0.5]})
+    >>> expected_at(e, "s", 1_000.0)
+    0.7
+    """
+    e = expected[expected["features"] == step].sort_values("users")
+    if e.empty:
+        raise ValueError(f"step = {step!r} is not in the stored curve")
+    return round(
+        float(np.interp(np.log(users), np.log(e["users"].to_numpy()), e["unique_share"])), 12
+    )

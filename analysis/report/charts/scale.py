@@ -23,7 +23,7 @@ def plot_convergence_curves(
     Parameters
     ----------
     summary : pandas.DataFrame
-        :func:`analysis.results.convergence.convergence_summary` output.
+        :func:`analysis.results.world_size.convergence_summary` output.
     headlines : mapping
         (metric, scenario) -> panel title.
     units : mapping

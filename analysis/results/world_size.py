@@ -242,7 +242,7 @@ def run_convergence(
     rows = sum(len(pd.read_parquet(_task_file(out, *t))) for t in done)
     manifest = {
         "what": "headline metrics and tie structure of default worlds against world size",
-        "function": "analysis.results.convergence.world_rows",
+        "function": "analysis.results.world_size.world_rows",
         "sizes": sizes,
         "seeds": {str(n): list(seeds[n]) for n in sizes},
         "worlds": len(tasks),
