@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.results import world_size as conv
 from analysis.results import uniqueness as uq
+from analysis.results import world_size as conv
 
 
 def test_stored_smallest_convergence_world_recomputes_identically():
@@ -104,7 +104,9 @@ def test_uniqueness_falls_with_the_number_of_users_and_countries_are_stored():
         u = e[e["features"] == step].sort_values("users")["unique_share"].to_numpy()
         assert (np.diff(u[u.argmax() :]) <= 1e-12).all(), step
     sim = res["simulated"]
-    assert sim["n_people"].max() >= 1_000_000 and sim.groupby("n_people")["seed"].nunique().min() >= 2
+    assert (
+        sim["n_people"].max() >= 1_000_000 and sim.groupby("n_people")["seed"].nunique().min() >= 2
+    )
     c = res["countries"]
     assert set(c["country_code"]) == set(uq.WorldParams().countries)
     ref = uq.country_extrapolation(steps=["+ last seen (1 h)"])
