@@ -107,7 +107,8 @@ def plot_uniqueness_curve(
         e = expected[expected["features"] == step].sort_values("users")
         s = sim[sim["features"] == step]
         c = countries[countries["features"] == step]
-        ax.plot(e["users"], e["unique_share"], color=colours[step], lw=1.5, label=step.lstrip("+ "))
+        name = "device fields only" if step == "+ MNC" else step.lstrip("+ ")
+        ax.plot(e["users"], e["unique_share"], color=colours[step], lw=1.5, label=name)
         ax.plot(s["users"], s["unique_share"], "o", color=colours[step], ms=4)
         ax.plot(c["whatsapp_users_2016"], c["unique_share"], "x", color=colours[step], ms=6)
         frames += [
@@ -120,17 +121,17 @@ def plot_uniqueness_curve(
     ax.set_xscale("log")
     ax.set_xlim(300, 1.5e9)
     ax.set_ylim(-0.02, 1.02)
+    ticks = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]
+    ax.set_xticks(ticks, ["1,000", "10k", "100k", "1M", "10M", "100M", "1B"])
+    ax.minorticks_off()
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("WhatsApp users compared (log scale)")
     ax.set_ylabel("Share unique")
-    ax.legend(title="Device fields and", fontsize=8, title_fontsize=8, frameon=False)
-    ax.text(
-        0.99,
-        0.02,
-        "lines: expected; dots: generated populations; crosses: countries' 2016 users",
-        transform=ax.transAxes,
-        ha="right",
-        fontsize=7,
+    ax.legend(title="Fields compared", fontsize=8, title_fontsize=8, frameon=False)
+    ax.set_title(
+        "Lines: expected; dots: generated populations; crosses: each country's 2016 users",
+        fontsize=8,
+        loc="left",
     )
     fig.tight_layout()
     return fig, pd.concat(frames, ignore_index=True)
