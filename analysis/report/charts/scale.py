@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -60,16 +61,15 @@ def plot_convergence_curves(
             ax.axvline(default_size, color=GREY, ls="--", lw=0.8)
         ax.set_xscale("log")
         sizes = sorted(d["n_people"].unique())
-        ax.set_xticks(sizes, [f"{n // 1000:,}k" if n >= 1000 else str(n) for n in sizes])
+        ax.set_xticks(sizes, [f"{n / 1000:g}k" if n >= 1000 else str(n) for n in sizes])
         ax.minorticks_off()
         ax.tick_params(labelsize=7)
         if units.get(str(d["metric"].iloc[0]), "share") == "share":
-            ax.yaxis.set_major_formatter(
-                PercentFormatter(1.0, decimals=1 if d["high"].max() < 0.05 else 0)
-            )
+            spread = float(d["high"].max() - d["low"].min())
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1 if spread < 0.08 else 0))
         else:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.set_title(lab, fontsize=8, loc="left", wrap=True)
+        ax.set_title(textwrap.fill(lab, 52), fontsize=8, loc="left")
     for ax in axes[: len(labels)][-3:]:
         ax.set_xlabel("People in the world", fontsize=8)
     fig.tight_layout()
@@ -137,6 +137,19 @@ def plot_uniqueness_curve(
     return fig, pd.concat(frames, ignore_index=True)
 
 
+def _words(name: str, labels: Mapping[str, str]) -> str:
+    """Return a parameter's label, else its code name spelled out.
+
+    >>> _words("facebook_app_same_phone_share", {})
+    'Facebook app same phone share'
+    """
+    if name in labels:
+        return labels[name]
+    brands = {"whatsapp": "WhatsApp", "facebook": "Facebook"}
+    text = " ".join(brands.get(w, w) for w in name.split("_"))
+    return text[:1].upper() + text[1:]
+
+
 def plot_drivers(drivers: pd.DataFrame, labels: Mapping[str, str], top: int = 5):
     """Morris mu* (bars) and sigma (whiskers) of each headline's top parameters, one panel each.
 
@@ -148,7 +161,7 @@ def plot_drivers(drivers: pd.DataFrame, labels: Mapping[str, str], top: int = 5)
         drivers.sort_values(["label", "rank"])
         .groupby("label", sort=False)
         .head(top)
-        .assign(parameter_label=lambda d: d["parameter"].map(lambda p: labels.get(p, p)))
+        .assign(parameter_label=lambda d: d["parameter"].map(lambda p: _words(p, labels)))
         .reset_index(drop=True)
     )
     heads = list(dict.fromkeys(drivers["label"]))
