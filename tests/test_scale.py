@@ -62,6 +62,9 @@ def test_verdict_separates_converging_shares_from_growing_counts():
     ).set_index("headline")
     assert v.loc["A", "converged_from"] == 10 and v.loc["A", "unit"] == "share"
     assert pd.isna(v.loc["B", "converged_from"]) and v.loc["B", "growth"] > 50
+    words = conv.convergence_statements(v.reset_index())
+    assert words[0].startswith("A: stable from 10 people")
+    assert "grows with the world" in words[1]
 
 
 def test_expected_formula_is_exact_on_a_toy_distribution():

@@ -394,7 +394,9 @@ def verdict_table(verdict: pd.DataFrame) -> pd.DataFrame:
                 "kind": kind,
                 f"at {r.smallest:,} people": _fmt(r.at_smallest, r.unit),
                 f"at {r.largest:,} people": _fmt(r.at_largest, r.unit),
-                "stable from": "not yet"
+                "stable from": "grows with the world"
+                if r.unit == "count" and r.growth > 2
+                else "not yet"
                 if pd.isna(r.converged_from)
                 else f"{int(r.converged_from):,} people",
             }
@@ -414,7 +416,13 @@ def convergence_statements(verdict: pd.DataFrame) -> list[str]:
     out = []
     for r in verdict.itertuples(index=False):
         a, b = _fmt(r.at_smallest, r.unit), _fmt(r.at_largest, r.unit)
-        if pd.isna(r.converged_from):
+        if r.unit == "count" and r.growth > 2:
+            out.append(
+                f"{r.headline}: grows with the world, as a count does ({a} at "
+                f"{r.smallest:,} people, {b} at {r.largest:,}, {r.growth:.0f} times as many); "
+                "it is reported as a share or per 1,000 people instead."
+            )
+        elif pd.isna(r.converged_from):
             out.append(
                 f"{r.headline}: not yet stable at {r.largest:,} people ({a} at "
                 f"{r.smallest:,} people, {b} at {r.largest:,})."
