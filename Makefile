@@ -1,7 +1,8 @@
 # One-command rebuild and test. Needs only Python 3.11 and pip.
 #   make report   build everything: environment, notebooks, data, figures, HTML report
 #   make test     unit tests + strict notebook validation (what CI runs)
-# Other targets: lab, notebooks, notebook NB=... [PARAMS="-p NAME VALUE"], sweep, bench, lint,
+# Other targets: lab, notebooks, notebook NB=... [PARAMS="-p NAME VALUE"], sweep, convergence,
+#                uniqueness, bench, lint,
 #                dictionary, environment, clean
 
 PYTHON ?= python3
@@ -12,7 +13,7 @@ export PYTHONHASHSEED := 0
 # JupyterLab refuses to start as root without --allow-root; many containers run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: all report test lab notebooks notebook bench lint dictionary environment clean install sweep
+.PHONY: all report test lab notebooks notebook bench lint dictionary environment clean install sweep convergence uniqueness
 
 all: report
 
@@ -60,6 +61,15 @@ lab: $(STAMP)
 # SWEEP_ARGS="--scheduler tcp://host:8786" sends it to an existing cluster.
 sweep: $(STAMP)
 	$(BIN)/python -m analysis sweep $(SWEEP_ARGS)
+
+# Every headline against world size (1,500 to 100,000 people) into data/results/convergence/
+# (resumes if interrupted), and fingerprint uniqueness against population size with its
+# extrapolation to each country's WhatsApp users into data/results/uniqueness/.
+convergence: $(STAMP)
+	$(BIN)/python -m analysis convergence $(CONVERGENCE_ARGS)
+
+uniqueness: $(STAMP)
+	$(BIN)/python -m analysis uniqueness
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -p no:nbval -o addopts="" -o python_files="bench_*.py" -s

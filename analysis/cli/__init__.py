@@ -33,6 +33,12 @@ folders left by killed runs are removed at the next start.
 [--scheduler ADDR]``
     Build and score the world as country shards, one after another or one Dask task per
     shard (:mod:`analysis.cli.shards`).
+``convergence [--sizes N ...] [--seeds S ...] [--out DIR] [--max-worlds K]``
+    Every headline in default worlds of several sizes into ``data/results/convergence/``
+    (``make convergence``; resumes an interrupted run).
+``uniqueness [--sizes N ...] [--seeds S ...] [--out DIR]``
+    Fingerprint uniqueness against population size, and its extrapolation to each
+    country's WhatsApp users, into ``data/results/uniqueness/`` (``make uniqueness``).
 
 Errors in the user's input (a bad scenario file, an unknown parameter, an unusable
 output folder or edge list) print one line starting with ``error:`` and exit with
@@ -56,6 +62,7 @@ import pandas as pd
 import tomli_w
 
 from analysis.cli.output import RunResult, Terminated, UsageError, atomic_output, check_out
+from analysis.cli.scale import add_scale_parsers, cmd_convergence, cmd_uniqueness
 from analysis.cli.shards import add_shards_parser, cmd_shards
 from analysis.cli.sweep import add_sweep_parser, cmd_sweep
 from analysis.core.params import ParameterError, Params
@@ -451,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("report", help="execute every notebook and build the HTML report")
     add_sweep_parser(sub)
     add_shards_parser(sub)
+    add_scale_parsers(sub)
     return parser
 
 
@@ -571,6 +579,8 @@ COMMANDS = {
     "report": _cmd_report,
     "sweep": cmd_sweep,
     "shards": _cmd_shards,
+    "convergence": cmd_convergence,
+    "uniqueness": cmd_uniqueness,
 }
 
 

@@ -303,9 +303,15 @@ class SocialParams(Params):
         high=2000.0,
         unit="ties",
         plausible=(50.0, 200.0),
-        description="Target median number of real-world ties per person. Facebook's median "
-        "friend count among active users was 99; ties in phones are of the same order.",
-        source=_UGANDER,
+        description="Target median number of real-world ties per person: all ties (family, "
+        "work, friends and the private ties of patients, clients and sources), of which only "
+        "some become Facebook friendships (facebook_friend_probability). The source's 99 is "
+        "the median number of Facebook friends of active Facebook users, not of all ties, so "
+        "the model's median Facebook-friend count is well below 99 (notebook 08 measures it "
+        "by world size); about three times more ties would match the source on Facebook "
+        "friends instead.",
+        source=_UGANDER + ": 99 = median Facebook friends of active users, taken here as the "
+        "median of all ties",
         confidence="high",
     )
     degree_sigma: float = param(
