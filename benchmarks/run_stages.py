@@ -79,6 +79,7 @@ class _Clock:
                 if not nested:
                     peak = max(peak, self.carry)
                 row["peak"] = max(row["peak"], round(peak))
+                print("STAGE " + json.dumps(row), file=sys.stderr, flush=True)  # as it ends
 
         return timed
 
