@@ -4,6 +4,8 @@
   ``1000000`` for the million-person world, about 10 minutes and 6 GB): time and peak
   memory of population, ties + Facebook friendships, address books and top-10
   suggestions, each size in a fresh process.
+* ``run_stages.py`` at each size of ``BENCH_RUN_SIZES`` (default ``10000,100000``): the
+  whole ``python -m analysis run mix_2016``, wall, CPU and peak memory per stage.
 * ``allpairs.py``: ``candidate_scores`` (each pair once) and the scipy one-liner
   ``A @ diag(w) @ A`` in turn, A B A B, on the same cached graph; the ratio of the
   scoring step's seconds pair by pair, and each process's peak memory.
@@ -66,3 +68,23 @@ def test_all_pairs_against_the_scipy_one_liner():
         f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})"
     )
     assert all(r > 0 for r in ratios)
+
+
+def test_run_end_to_end_stages():
+    """``python -m analysis run mix_2016`` per stage (``run_stages.py``), each size fresh.
+
+    Sizes from ``BENCH_RUN_SIZES`` (default ``10000,100000``; add ``1000000`` for the
+    million-person run).
+    """
+    sizes = [int(s) for s in os.environ.get("BENCH_RUN_SIZES", "10000,100000").split(",")]
+    for n in sizes:
+        out, _ = _run([str(HERE / "run_stages.py"), "--n-people", str(n)])
+        result = json.loads(next(ln for ln in out.splitlines() if ln.startswith("RESULT "))[7:])
+        print(f"\nanalysis run mix_2016, {n:,} people")
+        for row in [*result["stages"], result["total"]]:
+            print(
+                f"  {row['stage']:14s} {row['wall_s']:8.2f} s wall {row['cpu_s']:8.2f} s cpu "
+                f"peak {row['peak']} MB"
+            )
+        assert result["total"]["status"] == 0
+        assert {"population", "books", "suggestions"} <= {r["stage"] for r in result["stages"]}

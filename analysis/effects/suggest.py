@@ -43,6 +43,7 @@ from analysis.effects.pairs import (
     _EDGE,
     _candidate_blocks,
     _check_rows,
+    _marked_visible,
     _visible_graph,
     adamic_adar_weights,
     as_adjacency,
@@ -50,6 +51,7 @@ from analysis.effects.pairs import (
 )
 
 __all__ = [
+    "ENGINES",
     "METHODS",
     "RANK_DECIMALS",
     "SUGGESTIONS",
@@ -65,6 +67,7 @@ __all__ = [
 
 
 METHODS = ("adamic_adar", "common_neighbours")
+ENGINES = ("rows", "blocks")
 
 
 #: Decimal places to which scores are rounded before they are ranked: sums equal to this
@@ -285,6 +288,7 @@ def top_k_suggestions(
     nodes=None,
     candidates=None,
     block_paths: int = 2_000_000,
+    engine: str = "rows",
 ) -> pd.DataFrame:
     """Top-``k`` friend suggestions for every node, scored block by block.
 
@@ -310,6 +314,10 @@ def top_k_suggestions(
         common neighbours. Default: every node.
     block_paths : int
         About this many two-hop paths per block (memory bound of one block product).
+    engine : {"rows", "blocks"}
+        ``"rows"`` (default, for an integer ``k``): the compiled row-by-row kernel of
+        :mod:`analysis.effects.kernels`, which ranks each row's accumulator on the spot;
+        ``"blocks"``: scipy block products, then :func:`_top_k_rows`. Same bytes out.
 
     Returns
     -------
@@ -328,6 +336,12 @@ def top_k_suggestions(
         raise ValueError(f"contact_edge_weight = {contact_edge_weight!r} must be a number >= 0")
     friends, contact, visible = _visible_graph(adjacency, extra_edges)
     row_ids, candidates = _check_rows(nodes, candidates, friends.shape[0])
+    if engine not in ENGINES:
+        raise ValueError(f"engine = {engine!r} is not allowed: must be one of {list(ENGINES)}")
+    if engine == "rows" and k is not None and k != -1:
+        return _top_k_by_rows(
+            friends, contact, visible, row_ids, candidates, k, method, contact_edge_weight
+        )
     blocks = _candidate_blocks(
         friends, contact, visible, row_ids, candidates, block_paths, nodes is not None
     )
@@ -353,6 +367,32 @@ def top_k_suggestions(
         person = cand = np.zeros(0, dtype=np.int64)
         score = cn = aa = np.zeros(0)
         isd = np.zeros(0, dtype=bool)
+    return _suggestion_frame(person, cand, score, cn, aa, isd, k)
+
+
+def _top_k_by_rows(friends, contact, visible, row_ids, candidates, k, method, weight):
+    """:func:`top_k_suggestions` with the compiled row kernel (same table, same bytes)."""
+    from analysis.effects.kernels import top_k
+
+    indptr, indices, mark = _marked_visible(friends, contact)
+    n = visible.shape[0]
+    cand = np.ones(n, bool) if candidates is None else candidates
+    person, cols, score, cn, aa, isd = top_k(
+        indptr,
+        indices,
+        mark,
+        adamic_adar_weights(visible),
+        np.ascontiguousarray(row_ids, dtype=np.int64),
+        cand,
+        int(k),
+        method == "adamic_adar",
+        float(weight),
+    )
+    return _suggestion_frame(person, cols, score, cn.astype(np.float64), aa, isd, k)
+
+
+def _suggestion_frame(person, cand, score, cn, aa, isd, k) -> pd.DataFrame:
+    """Build the ``suggestions`` table from its columns (grouped by person, in rank order)."""
     first = (
         np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if person.size else np.zeros(0, int)
     )

@@ -52,8 +52,85 @@ class ContactUniverse:
     wa_true: np.ndarray
 
 
+def _number_keys(values: pd.Series) -> np.ndarray | None:
+    """E.164 numbers (``+`` and up to 15 digits) as int64 keys, -1 where missing.
+
+    ``None`` if some value is not of that form (the caller then joins the strings).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
+        values = values.astype("string[pyarrow]")
+    arr = pa.array(values.array)  # Arrow-backed: no copy
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    valid = arr.is_valid()
+    shape = pc.match_substring_regex(arr, r"^\+[0-9]{1,15}$")
+    if not pc.all(pc.or_kleene(shape, pc.invert(valid))).as_py():
+        return None
+    keys = pc.cast(pc.utf8_slice_codeunits(arr, 1), pa.int64())
+    return keys.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` of every pair with ``left[i] == right[j]`` (keys >= 0)."""
+    ok = np.flatnonzero(right >= 0)
+    order = ok[np.argsort(right[ok], kind="stable")]
+    keys = right[order]
+    lo = np.searchsorted(keys, left, side="left")
+    hi = np.searchsorted(keys, left, side="right")
+    count = np.where(left >= 0, hi - lo, 0)
+    i = np.repeat(np.arange(left.size), count)
+    start = np.repeat(lo - (np.cumsum(count) - count), count)
+    j = order[start + np.arange(i.size)]
+    return i, j
+
+
 def contact_universe(world: Any) -> ContactUniverse:
-    """Make the scenario-independent matches behind :func:`contact_edges` (ContactUniverse)."""
+    """Make the scenario-independent matches behind :func:`contact_edges` (ContactUniverse).
+
+    Numbers are joined as int64 keys (E.164 without its ``+``); where a number is not of
+    that form the strings are joined instead (:func:`_contact_universe_by_strings`). Either
+    way :func:`contact_edges` gets the same table: it sorts the matches and takes "any"
+    over their flags, so neither their order nor repeats matter.
+    """
+    people = world.people
+    book = world.address_book
+    fb_keys = _number_keys(people["facebook_phone_e164"])
+    own_keys = _number_keys(people["phone_e164"])
+    entry_keys = _number_keys(book["entry_e164"]) if fb_keys is not None else None
+    if fb_keys is None or own_keys is None or entry_keys is None:
+        return _contact_universe_by_strings(world)
+    n = len(people)
+    is_fb = _bool(people, "is_facebook_user")
+    is_wa = _bool(people, "is_whatsapp_user")
+    uploads = world.person_attrs["uploads_contacts_to_facebook"].to_numpy(bool) & is_fb
+    holds_wa_book = is_wa & (people["consent_state"].astype(str).to_numpy() != "left_whatsapp")
+    same = (fb_keys == own_keys) & (fb_keys >= 0)
+    wa_linkable = is_wa & is_fb & (_bool(people, "has_facebook_app_same_phone") | same)
+    owner = book["owner_person_id"].to_numpy(np.int64)
+    keep = np.flatnonzero((uploads[owner] | holds_wa_book[owner]) & (entry_keys >= 0))
+    owner, entry_keys = owner[keep], entry_keys[keep]
+    saved = book["contact_person_id"].astype("Int64").fillna(-1).to_numpy(np.int64)[keep]
+    del keep
+
+    def cols(i, contact):
+        o, t = owner[i], saved[i] == contact
+        ok = o != contact
+        return o[ok], contact[ok], t[ok]
+
+    i, j = _inner_join(entry_keys, np.where(is_fb, fb_keys, -1))
+    fo, fc, ft = cols(i, j.astype(np.int64))
+    i, j = _inner_join(entry_keys, np.where(wa_linkable, own_keys, -1))
+    wo, wc, wt = cols(i, j.astype(np.int64))
+    if n and (max(fo.max(initial=0), fc.max(initial=0), wo.max(initial=0)) >= n):
+        raise ValueError("address book refers to person ids outside the population")
+    return ContactUniverse(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt)
+
+
+def _contact_universe_by_strings(world: Any) -> ContactUniverse:
+    """:func:`contact_universe` by joining the numbers as strings (any number format)."""
     people = world.people
     n = len(people)
     is_fb = _bool(people, "is_facebook_user")

@@ -54,12 +54,24 @@ def sensitive_matrices(world: Any) -> dict[str, sp.csr_matrix]:
     """
     n = len(world.people)
     ties = world.ties
-    kind = ties["tie_kind"].astype(str).to_numpy()
+    kind = ties["tie_kind"]
+    if isinstance(kind.dtype, pd.CategoricalDtype):  # compare codes, not millions of strings
+        codes = kind.cat.codes.to_numpy()
+        names = [str(c) for c in kind.cat.categories]
+
+        def select(name):
+            return codes == names.index(name) if name in names else np.zeros(codes.size, bool)
+    else:
+        values = kind.astype(str).to_numpy()
+
+        def select(name):
+            return values == name
+
     a = ties["person_a_id"].to_numpy(np.int64)
     b = ties["person_b_id"].to_numpy(np.int64)
     out = {}
     for label in SENSITIVE_PAIR_KINDS:
-        sel = kind == _CO_KIND.get(label, label)
+        sel = select(_CO_KIND.get(label, label))
         if not sel.any():
             continue
         if label in _CO_KIND:

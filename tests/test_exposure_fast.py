@@ -1,0 +1,52 @@
+"""The fast paths of the exposure stage give the same tables as the plain ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.effects.exposure import contacts
+from analysis.effects.exposure.suggestions import sensitive_matrices
+from analysis.policy import builtin_scenarios
+from analysis.world import SocialParams, WorldParams, build_social_world, generate_population
+
+
+@pytest.fixture(scope="module")
+def world():
+    people = generate_population(WorldParams(n_people=1500, seed=3))
+    return build_social_world(people, SocialParams(seed=3))
+
+
+def test_integer_number_join_equals_the_string_join(world):
+    fast = contacts.contact_universe(world)
+    plain = contacts._contact_universe_by_strings(world)
+    assert fast.fb_owner.size > 0 and fast.wa_owner.size > 0
+    for name, scenario in builtin_scenarios().items():
+        a = contacts.contact_edges(world, scenario, seed=4, universe=fast)
+        b = contacts.contact_edges(world, scenario, seed=4, universe=plain)
+        assert a.equals(b), name
+
+
+def test_number_keys_refuse_what_is_not_e164():
+    keys = contacts._number_keys(pd.Series(["+4915112345678", None], dtype="string"))
+    assert keys.tolist() == [4915112345678, -1]
+    assert contacts._number_keys(pd.Series(["+49 151", "+1"], dtype="string")) is None
+    assert contacts._number_keys(pd.Series(["0151123"], dtype="string")) is None
+
+
+def test_inner_join_lists_every_matching_pair():
+    i, j = contacts._inner_join(np.array([5, 7, -1, 5]), np.array([7, 5, 5, -1]))
+    pairs = sorted(zip(i.tolist(), j.tolist(), strict=True))
+    assert pairs == [(0, 1), (0, 2), (1, 0), (3, 1), (3, 2)]
+
+
+def test_sensitive_matrices_from_codes_equal_those_from_strings(world):
+    fast = sensitive_matrices(world)
+    plain_world = type("W", (), {})()
+    plain_world.people = world.people
+    plain_world.ties = world.ties.assign(tie_kind=world.ties["tie_kind"].astype(str))
+    plain = sensitive_matrices(plain_world)
+    assert fast.keys() == plain.keys() and len(fast) > 0
+    for label in fast:
+        assert (fast[label] != plain[label]).nnz == 0, label
