@@ -325,8 +325,10 @@ def annotate_findings(findings: pd.DataFrame, uncertainty: pd.DataFrame, per: in
     """
     import html
 
+    from analysis.policy.scenarios import builtin_scenarios
     from analysis.results.metrics import HEADLINE_SCENARIO_TITLES
 
+    titles = {k: v.title for k, v in builtin_scenarios().items()} | HEADLINE_SCENARIO_TITLES
     u = uncertainty.set_index(["metric", "scenario"])
     items = []
     for _, g in findings.groupby("sentence_number", sort=True):
@@ -336,12 +338,13 @@ def annotate_findings(findings: pd.DataFrame, uncertainty: pd.DataFrame, per: in
             if (m, s) not in u.index or len(subs) >= per:
                 continue
             r = u.loc[(m, s)]
-            scen = HEADLINE_SCENARIO_TITLES.get(s, s.replace("_", " "))
+            scen = titles.get(s, s.replace("_", " "))
             subs.append(
-                f"<li>{html.escape(str(r['headline']))} ({html.escape(scen)}): "
+                f"<li>{html.escape(str(r['headline']), quote=False)} "
+                f"({html.escape(scen, quote=False)}): "
                 f"<b>{r['range']}</b> over plausible parameters (5th-95th percentile); "
                 f"Monte-Carlo error of the seeds {r['seed_error']}; "
-                f"main drivers: {html.escape(str(r['drivers']))}.</li>"
+                f"main drivers: {html.escape(str(r['drivers']), quote=False)}.</li>"
             )
         sub = f'<ul class="over-parameters">{"".join(subs)}</ul>' if subs else ""
         items.append(f"<li>{text}{sub}</li>")
