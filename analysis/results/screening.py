@@ -289,7 +289,8 @@ def uncertainty_rows(
     rows = []
     for r in ranges.itertuples(index=False):
         d = drivers[(drivers["metric"] == r.metric) & (drivers["scenario"] == r.scenario)]
-        names = [parameter_words(p) for p in d.nsmallest(top, "rank")["parameter"]]
+        moving = d[d["mu_star"] > 0].nsmallest(top, "rank")["parameter"]
+        names = [parameter_words(p) for p in moving] or ["none (the same at every point)"]
         unit = _unit(r.metric)
         rows.append(
             {
