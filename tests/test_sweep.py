@@ -13,7 +13,8 @@ from analysis.results import sweep
 from tests.dask_cluster import separate_cluster
 
 PARAMS = ["whatsapp_new_user_share", "opt_out_uptake_share"]
-ARGS = ["--n-people", "120", "--seeds", "0", "1", "--parameters", *PARAMS, "--no-progress"]
+ARGS = ["--n-people", "120", "--trajectories", "1", "--seeds", "0", "1", "--parameters", *PARAMS]
+ARGS += ["--no-progress"]
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,7 @@ def test_sweep_through_scheduler_writes_dataset_and_manifest(full):
     assert (ranges["p05"] <= ranges["median"]).all() and (ranges["median"] <= ranges["p95"]).all()
     d = sweep.drivers(full)
     assert set(d["parameter"]) <= set(PARAMS) and (d["mu_star"] >= 0).all()
+    assert set(d["method"]) == {"SALib"}  # complete: indices by SALib.analyze.morris
 
 
 def test_interrupted_sweep_resumes_to_the_same_bytes(full, cluster, tmp_path):

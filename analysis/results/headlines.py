@@ -253,6 +253,9 @@ def headline_metrics(
     address_books: bool = False,
     parts: Sequence[str] = PARTS,
     n_businesses: int | None = None,
+    suggest: Any | None = None,
+    linking_params: Any | None = None,
+    ads_params: Any | None = None,
 ) -> pd.DataFrame:
     """Compute the headline metrics of one world.
 
@@ -276,7 +279,16 @@ def headline_metrics(
     parts : sequence of str
         Which of :data:`PARTS` to compute (skip the rest for speed).
     n_businesses : int, optional
-        Businesses in the ads part (default :class:`FindingsParams`).
+        Businesses in the ads part (default: ``ads_params``' if given, else
+        :class:`FindingsParams`').
+    suggest : analysis.effects.suggest.SuggestParams, optional
+        How suggestions are ranked (e.g. ``contact_edge_weight``; default its defaults).
+    linking_params : analysis.linking.LinkingParams, optional
+        Knobs of the linking mechanisms (name-match threshold, agreeing uploaders, last-seen
+        buckets), used by every part that links or infers numbers.
+    ads_params : analysis.effects.ads.AdsParams, optional
+        Customer lists and matching of the ads part (default ``AdsParams`` with
+        :class:`FindingsParams`' ``n_businesses``).
 
     Returns
     -------
@@ -304,18 +316,18 @@ def headline_metrics(
     rows: list[tuple[str, str, float]] = []
     people = sw.people
     inferred = (
-        linking.infer_numbers(people, sw)
+        linking.infer_numbers(people, sw, params=linking_params)
         if {"linking", "time", "exposure", "ads"} & set(parts)
         else None
     )
     if "linking" in parts:
-        rows += _linking_rows(sw, scen, seed, inferred)
+        rows += _linking_rows(sw, scen, seed, inferred, linking_params)
     if "time" in parts:
-        rows += _time_rows(sw, scen[MIX], inferred)
+        rows += _time_rows(sw, scen[MIX], inferred, linking_params)
     if "suggestions" in parts or "exposure" in parts:
-        rows += _suggestion_rows(sw, scen[MIX], seed, parts, inferred)
+        rows += _suggestion_rows(sw, scen[MIX], seed, parts, inferred, suggest)
     if "ads" in parts:
-        rows += _ads_rows(sw, scen[MIX], seed, n_businesses, inferred)
+        rows += _ads_rows(sw, scen[MIX], seed, n_businesses, inferred, ads_params)
     return pd.DataFrame(rows, columns=["metric", "scenario", "value"])
 
 
@@ -343,14 +355,14 @@ def _nan_mean(x: np.ndarray) -> float:
     return float(np.mean(x)) if len(x) else float("nan")
 
 
-def _linking_rows(sw: Any, scen: Mapping[str, Any], seed: int, inferred) -> list:
+def _linking_rows(sw: Any, scen: Mapping[str, Any], seed: int, inferred, lp=None) -> list:
     from analysis import linking
 
     people = sw.people
     rows = []
     for name, s in scen.items():
-        links = linking.compute_links(people, s, sw, seed=seed, inferred=inferred)
-        t = linking.link_table(people, s, sw, seed=seed, links=links)
+        links = linking.compute_links(people, s, sw, lp, seed=seed, inferred=inferred)
+        t = linking.link_table(people, s, sw, lp, seed=seed, links=links)
         for tier, share in linking.tier_shares(t).items():
             rows.append((f"{tier}_share", name, share))
         ads = t["is_usable_for_ads"].to_numpy(bool)
@@ -359,13 +371,14 @@ def _linking_rows(sw: Any, scen: Mapping[str, Any], seed: int, inferred) -> list
     return rows
 
 
-def _time_rows(sw: Any, mix: Any, inferred) -> list:
+def _time_rows(sw: Any, mix: Any, inferred, lp=None) -> list:
     from analysis import linking
 
     fp = FindingsParams()
     t = linking.time_table(
         sw.people,
         sw,
+        lp,
         opt_out_days=(fp.opt_out_day,),
         leave_days=(fp.leave_after_days,),
         inferred=inferred,
@@ -376,11 +389,13 @@ def _time_rows(sw: Any, mix: Any, inferred) -> list:
     return [(f"held_{r.tier}_share", names[r.cohort], float(r.share)) for r in t.itertuples()]
 
 
-def _suggestion_rows(sw: Any, mix: Any, seed: int, parts: Sequence[str], inferred) -> list:
+def _suggestion_rows(
+    sw: Any, mix: Any, seed: int, parts: Sequence[str], inferred, suggest=None
+) -> list:
     from analysis.effects import exposure
 
     people = sw.people
-    summ, res = exposure.compare_scenarios(sw, {MIX: mix}, seed=seed)
+    summ, res = exposure.compare_scenarios(sw, {MIX: mix}, suggest, seed=seed)
     r, result = summ.iloc[0], res[MIX]
     members = int(people["is_facebook_user"].sum())
     rows = []
@@ -488,10 +503,13 @@ def exposure_over_seeds(
     return long, pd.concat(people, ignore_index=True)
 
 
-def _ads_rows(sw: Any, mix: Any, seed: int, n_businesses: int | None, inferred) -> list:
+def _ads_rows(sw: Any, mix: Any, seed: int, n_businesses: int | None, inferred, ap=None) -> list:
     from analysis.effects import ads
 
-    ap = ads.AdsParams(n_businesses=n_businesses or FindingsParams().n_businesses)
+    if ap is None:
+        ap = ads.AdsParams(n_businesses=n_businesses or FindingsParams().n_businesses)
+    elif n_businesses:
+        ap = ap.replace(n_businesses=n_businesses)
     o, o_min = _ads_rates(sw.people, sw, ap, seed, mix, inferred)
     return [
         ("ad_extra_match_numbers_only_share", MIX, float(o_min["extra_match_share"])),

@@ -45,13 +45,15 @@ __all__ = [
     "SweptParameter",
     "check_rows",
     "drivers",
-    "elementary_effects",
+    "findings_html",
     "headline_ranges",
     "load_sweep",
     "morris_design",
+    "morris_sample",
     "run_sweep",
     "run_task",
     "swept_parameters",
+    "uncertainty_table",
     "unswept_parameters",
     "write_check",
 ]
@@ -67,7 +69,11 @@ CHECK_N_PEOPLE = 300
 
 
 class SweptParameter(NamedTuple):
-    """One swept parameter: where it lives, its kind and its plausible range."""
+    """One swept parameter: where it lives, its kind and its plausible range.
+
+    ``name`` is the field name, or ``where.field`` when two parameter classes share the
+    field name (``social.typo_share`` of address books, ``ads.typo_share`` of customer lists).
+    """
 
     where: str
     name: str
@@ -76,12 +82,22 @@ class SweptParameter(NamedTuple):
     high: float
     confidence: str
     source: str
+    field: str = ""
 
 
 def _classes() -> dict[str, type]:
+    from analysis.effects.ads.params import AdsParams
+    from analysis.effects.suggest import SuggestParams
+    from analysis.linking.params import LinkingParams
     from analysis.world.params import SocialParams, WorldParams
 
-    return {"world": WorldParams, "social": SocialParams}
+    return {
+        "world": WorldParams,
+        "social": SocialParams,
+        "suggest": SuggestParams,
+        "linking": LinkingParams,
+        "ads": AdsParams,
+    }
 
 
 def swept_parameters() -> list[SweptParameter]:
@@ -101,19 +117,26 @@ def swept_parameters() -> list[SweptParameter]:
             if m.get("kind") not in ("share", "int", "float"):
                 continue
             lo, hi = m["plausible"]
-            out.append(
-                SweptParameter(
-                    where, f.name, m["kind"], float(lo), float(hi), conf, m.get("source", "")
-                )
-            )
-    return out
+            src = m.get("source", "")
+            out.append(SweptParameter(where, f.name, m["kind"], lo, hi, conf, src, f.name))
+    counts: dict[str, int] = {}
+    for p in out:
+        counts[p.field] = counts.get(p.field, 0) + 1
+    return [
+        p._replace(
+            name=p.field if counts[p.field] == 1 else f"{p.where}.{p.field}",
+            low=float(p.low),
+            high=float(p.high),
+        )
+        for p in out
+    ]
 
 
 def unswept_parameters() -> list[tuple[str, str]]:
     """Non-high-confidence parameters left out of the sweep, with the reason.
 
     >>> dict(unswept_parameters())["role_shares"]
-    'a mapping of weights without a plausible range'
+    'a choice or a mapping of weights without a plausible range'
     """
     out = []
     for cls in _classes().values():
@@ -121,8 +144,10 @@ def unswept_parameters() -> list[tuple[str, str]]:
             m = f.metadata
             if m.get("confidence") in (None, "high", "n/a"):
                 continue
-            if m.get("kind") not in ("share", "int", "float"):
-                out.append((f.name, "a mapping of weights without a plausible range"))
+            if m.get("kind") == "bool":
+                out.append((f.name, "a yes/no switch (the scenarios and what-ifs vary it)"))
+            elif m.get("kind") not in ("share", "int", "float"):
+                out.append((f.name, "a choice or a mapping of weights without a plausible range"))
             elif m.get("plausible") is None:
                 out.append((f.name, "no plausible range declared"))
     return out
@@ -133,7 +158,7 @@ class SweepConfig:
     """What a sweep runs: world size, Morris trajectories and levels, seeds, design seed."""
 
     n_people: int = 10_000
-    trajectories: int = 1
+    trajectories: int = 2
     levels: int = 4
     seeds: tuple[int, ...] = (0, 1)
     design_seed: int = 2016
@@ -178,33 +203,58 @@ def morris_design(config: SweepConfig) -> pd.DataFrame:
     >>> len(d) == len(swept_parameters()) + 1
     True
     """
-    from SALib.sample import morris
-
     params = _config_parameters(config)
-    x = morris.sample(
-        _problem(params), config.trajectories, num_levels=config.levels, seed=config.design_seed
-    )
-    design = pd.DataFrame(x, columns=[p.name for p in params])
+    design = pd.DataFrame(_rounded(morris_sample(config), config), columns=[p.name for p in params])
     for p in params:
-        design[p.name] = design[p.name].round(12)
         if p.kind == "int":
-            design[p.name] = design[p.name].round().astype(int)
+            design[p.name] = design[p.name].astype(int)
     design.insert(0, "point", np.arange(len(design), dtype=np.int64))
     return design
 
 
-def _point_params(row: dict[str, Any], n_people: int, seed: int):
+def morris_sample(config: SweepConfig) -> np.ndarray:
+    """Return the design as ``SALib.sample.morris.sample`` returns it, in the parameters' units.
+
+    :func:`morris_design` rounds it (integer parameters to integers) to build worlds;
+    ``SALib.analyze.morris.analyze`` needs it as sampled.
+    """
+    from SALib.sample import morris
+
+    return morris.sample(
+        _problem(_config_parameters(config)),
+        config.trajectories,
+        num_levels=config.levels,
+        seed=config.design_seed,
+    )
+
+
+def _rounded(x: np.ndarray, config: SweepConfig) -> np.ndarray:
+    x = np.round(np.asarray(x, float), 12)
+    for j, p in enumerate(_config_parameters(config)):
+        if p.kind == "int":
+            x[:, j] = np.round(x[:, j])
+    return x
+
+
+def _point_params(row: dict[str, Any], n_people: int, seed: int) -> dict[str, Any]:
+    """Build the parameter objects of one design point (``headline_metrics`` arguments)."""
+    from analysis.results.headlines import FindingsParams
+
     classes = _classes()
-    kinds = {p.name: (p.where, p.kind) for p in swept_parameters()}
-    by = {"world": {}, "social": {}}
+    kinds = {p.name: p for p in swept_parameters()}
+    by: dict[str, dict[str, Any]] = {where: {} for where in classes}
     for name, value in row.items():
         if name == "point":
             continue
-        where, kind = kinds[name]
-        by[where][name] = int(value) if kind == "int" else float(value)
-    world = classes["world"](n_people=n_people, seed=seed, **by["world"])
-    social = classes["social"](seed=seed, **by["social"])
-    return world, social
+        p = kinds[name]
+        by[p.where][p.field] = int(value) if p.kind == "int" else float(value)
+    return {
+        "world": classes["world"](n_people=n_people, seed=seed, **by["world"]),
+        "social": classes["social"](seed=seed, **by["social"]),
+        "suggest": classes["suggest"](**by["suggest"]),
+        "linking_params": classes["linking"](**by["linking"]),
+        "ads_params": classes["ads"](n_businesses=FindingsParams().n_businesses, **by["ads"]),
+    }
 
 
 def run_task(row: dict[str, Any], n_people: int, seed: int) -> pd.DataFrame:
@@ -217,8 +267,7 @@ def run_task(row: dict[str, Any], n_people: int, seed: int) -> pd.DataFrame:
     """
     from analysis.results.headlines import headline_metrics
 
-    world, social = _point_params(row, n_people, seed)
-    df = headline_metrics(world, social, seed=seed)
+    df = headline_metrics(**_point_params(row, n_people, seed), seed=seed)
     df.insert(0, "seed", np.int64(seed))
     df.insert(0, "point", np.int64(row["point"]))
     return df.reset_index(drop=True)
@@ -439,172 +488,84 @@ def load_sweep(out: Path | str = RESULTS_DIR) -> tuple[dict[str, Any], pd.DataFr
     return manifest, design, rows
 
 
-def _point_means(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.groupby(["metric", "scenario", "point"], as_index=False)["value"].agg(
-        ["mean", "std", "count"]
+def _sampled(manifest: dict[str, Any], design: pd.DataFrame) -> np.ndarray:
+    """Return the stored design as SALib sampled it (integers not rounded), checked."""
+    rec = manifest["design"]
+    config = SweepConfig(
+        n_people=rec["n_people"],
+        trajectories=rec["trajectories"],
+        levels=rec["levels"],
+        seeds=tuple(rec["seeds"]),
+        design_seed=rec["design_seed"],
+        parameters=tuple(p["name"] for p in rec["parameters"]),
     )
+    x = morris_sample(config)
+    if not np.allclose(_rounded(x, config), design.drop(columns="point").to_numpy(float)):
+        raise ValueError("the stored design is not the one its manifest's settings sample")
+    return x
 
 
 def headline_ranges(out: Path | str = RESULTS_DIR, headlines=HEADLINES) -> pd.DataFrame:
     """Per headline: median and 5th-95th percentile over plausible parameters, and MC error.
 
-    The range is over the design points' seed-means; the Monte-Carlo error is the seeds'
-    standard error of one point's mean (pooled within-point standard deviation over
-    sqrt(seeds)), named as such.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``metric``, ``scenario``, ``label``, ``median``, ``p05``, ``p95``, ``mc_se``,
-        ``points``, ``seeds``.
+    See :func:`analysis.results.screening.headline_ranges_of` (same columns).
     """
-    _, _, rows = load_sweep(out)
-    pm = _point_means(rows)
-    recs = []
-    for (metric, scenario), label in headlines.items():
-        g = pm[(pm["metric"] == metric) & (pm["scenario"] == scenario)].dropna(subset=["mean"])
-        if g.empty:
-            continue
-        seeds = int(g["count"].max())
-        pooled_sd = float(np.sqrt(np.nanmean(g["std"].to_numpy() ** 2))) if seeds > 1 else np.nan
-        recs.append(
-            {
-                "metric": metric,
-                "scenario": scenario,
-                "label": label,
-                "median": float(g["mean"].median()),
-                "p05": float(g["mean"].quantile(0.05)),
-                "p95": float(g["mean"].quantile(0.95)),
-                "mc_se": pooled_sd / np.sqrt(seeds),
-                "points": len(g),
-                "seeds": seeds,
-            }
-        )
-    return pd.DataFrame(recs)
+    from analysis.results.screening import headline_ranges_of
 
-
-def elementary_effects(design: pd.DataFrame, names: Sequence[str], bounds, y) -> pd.DataFrame:
-    """Morris elementary effects of consecutive design points where both outputs are known.
-
-    Within a trajectory, consecutive points differ in one parameter; its effect is the change
-    of ``y`` over the change of the parameter scaled to its range (Morris 1991). Pairs with
-    a missing output (a sweep still running) are skipped.
-
-    >>> d = pd.DataFrame({"point": [0, 1, 2], "a": [0.0, 1.0, 1.0], "b": [0.0, 0.0, 2.0]})
-    >>> elementary_effects(d, ["a", "b"], [[0, 1], [0, 4]], [1.0, 3.0, 2.0])
-      parameter   ee
-    0         a  2.0
-    1         b -2.0
-    """
-    x = design[list(names)].to_numpy(float)
-    lo = np.array([b[0] for b in bounds], float)
-    span = np.array([b[1] - b[0] for b in bounds], float)
-    z = (x - lo) / span
-    y = np.asarray(y, float)
-    k = len(names)
-    recs = []
-    for start in range(0, len(design), k + 1):
-        for j in range(start, min(start + k, len(design) - 1)):
-            dz = z[j + 1] - z[j]
-            changed = np.flatnonzero(np.abs(dz) > 1e-9)
-            if len(changed) != 1 or np.isnan(y[j]) or np.isnan(y[j + 1]):
-                continue
-            c = changed[0]
-            recs.append((names[c], (y[j + 1] - y[j]) / dz[c]))
-    return pd.DataFrame(recs, columns=["parameter", "ee"])
+    return headline_ranges_of(load_sweep(out)[2], headlines)
 
 
 def drivers(out: Path | str = RESULTS_DIR, headlines=HEADLINES) -> pd.DataFrame:
     """Morris mu* and sigma of every swept parameter for every headline, largest mu* first.
 
-    mu* is the mean absolute elementary effect (Campolongo et al. 2007), sigma their
-    standard deviation (NaN with one effect, i.e. one trajectory); effects are of the
-    seed-mean, in the metric's unit per full plausible range. ``effects`` counts them.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``metric``, ``scenario``, ``label``, ``parameter``, ``mu_star``, ``sigma``,
-        ``effects``, ``rank``.
+    See :func:`analysis.results.screening.drivers_of`: ``metric``, ``scenario``,
+    ``label``, ``parameter``, ``mu_star``, ``sigma``, ``effects``, ``rank``, ``mu``,
+    ``mu_star_conf``, ``method`` (``SALib``: by ``SALib.analyze.morris.analyze``).
     """
+    from analysis.results.screening import drivers_of
+
     manifest, design, rows = load_sweep(out)
-    rec = manifest["design"]
-    names = [p["name"] for p in rec["parameters"]]
-    bounds = [[p["low"], p["high"]] for p in rec["parameters"]]
-    pm = _point_means(rows)
-    frames = []
-    for (metric, scenario), label in headlines.items():
-        g = pm[(pm["metric"] == metric) & (pm["scenario"] == scenario)].set_index("point")
-        y = g["mean"].reindex(design["point"]).to_numpy(float)
-        ee = elementary_effects(design, names, bounds, y)
-        agg = ee.groupby("parameter")["ee"]
-        df = pd.DataFrame(
-            {
-                "parameter": names,
-                "mu_star": agg.apply(lambda e: np.abs(e).mean()).reindex(names).to_numpy(),
-                "sigma": agg.std(ddof=1).reindex(names).to_numpy(),
-                "effects": agg.size().reindex(names).fillna(0).astype(int).to_numpy(),
-            }
-        )
-        df = df[df["effects"] > 0].sort_values(
-            ["mu_star", "parameter"], ascending=[False, True], ignore_index=True
-        )
-        df["rank"] = np.arange(1, len(df) + 1)
-        df.insert(0, "label", label)
-        df.insert(0, "scenario", scenario)
-        df.insert(0, "metric", metric)
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+    return drivers_of(manifest["design"], _sampled(manifest, design), rows, headlines)
 
 
-def uncertainty_table(out: Path | str = RESULTS_DIR, top: int = 2) -> pd.DataFrame:
+def uncertainty_table(
+    out: Path | str = RESULTS_DIR, top: int = 2, headlines=HEADLINES
+) -> pd.DataFrame:
     """One row per headline, in words: its range over plausible parameters and its drivers.
 
     ``range`` is the 5th-95th percentile over the design points (each point the mean over its
     seeds), ``seed_error`` the Monte-Carlo standard error of one point's mean (seed noise,
     named as such), ``drivers`` the ``top`` parameters with the largest Morris mu*.
-    ``is_complete`` says whether every task of the stored design has run.
+    ``is_complete`` says whether every task of the stored design has run. ``headlines``
+    maps ``(metric, scenario)`` to a label (default the headlines of :data:`HEADLINES`).
 
     Returns
     -------
     pandas.DataFrame
         ``headline``, ``median``, ``range``, ``seed_error``, ``drivers``, ``points``,
-        ``seeds``, ``is_complete``.
+        ``seeds``, ``is_complete``, ``metric``, ``scenario``.
     """
-    from analysis.core.formatting import fmt_range, fmt_share
+    from analysis.results.screening import drivers_of, headline_ranges_of, uncertainty_rows
 
-    manifest, _, _ = load_sweep(out)
-    ranges = headline_ranges(out)
-    drv = drivers(out)
-    rows = []
-    for r in ranges.itertuples(index=False):
-        d = drv[(drv["metric"] == r.metric) & (drv["scenario"] == r.scenario)]
-        names = [_parameter_words(p) for p in d.nsmallest(top, "rank")["parameter"]]
-        rows.append(
-            {
-                "headline": r.label,
-                "median": fmt_share(r.median),
-                "range": fmt_range(r.p05, r.p95),
-                "seed_error": f"±{100 * r.mc_se:.1f} points",
-                "drivers": ", ".join(names),
-                "points": int(r.points),
-                "seeds": int(r.seeds),
-                "is_complete": bool(manifest.get("complete", False)),
-            }
-        )
-    return pd.DataFrame(rows)
+    manifest, design, rows = load_sweep(out)
+    ranges = headline_ranges_of(rows, headlines)
+    drv = drivers_of(manifest["design"], _sampled(manifest, design), rows, headlines)
+    return uncertainty_rows(ranges, drv, top=top, complete=manifest.get("complete", False))
 
 
-def _parameter_words(name: str) -> str:
-    """Return a parameter's plain name: the label map's words, else its code name spelled out.
+def findings_html(findings: pd.DataFrame, out: Path | str = RESULTS_DIR, top: int = 2) -> str:
+    """Write the key findings as HTML, each with its figures over plausible parameters.
 
-    >>> _parameter_words("facebook_app_same_phone_share")
-    'Facebook app same phone share'
+    ``findings`` is :func:`analysis.results.findings_table`; every figure it quotes that the
+    sweep stores gets its range, Monte-Carlo error and ``top`` drivers
+    (:func:`analysis.results.screening.annotate_findings`).
     """
-    from analysis.core.labels import PARAMETER_LABELS
+    from analysis.results.metrics import METRICS
+    from analysis.results.screening import annotate_findings
 
-    if name in PARAMETER_LABELS:
-        return PARAMETER_LABELS[name]
-    brands = {"whatsapp": "WhatsApp", "facebook": "Facebook"}
-    text = " ".join(brands.get(w, w) for w in name.split("_"))
-    return text[:1].upper() + text[1:]
+    pairs = findings.loc[findings["metric"] != "", ["metric", "scenario"]].drop_duplicates()
+    labels = {
+        (m, s): METRICS[m].label[:1].upper() + METRICS[m].label[1:] if m in METRICS else m
+        for m, s in zip(pairs["metric"], pairs["scenario"], strict=True)
+    }
+    return annotate_findings(findings, uncertainty_table(out, top, labels))
