@@ -8,7 +8,8 @@ it (or call ``display(plain_table(...))``). It
   the columns that hold them (scenario, mechanism, tier, consent state, tie kind, metric)
   as their labels (:func:`analysis.core.label`);
 * writes shares (``_share`` columns) as percentages and an estimate (``mean``, ``low``,
-  ``high`` columns, as :func:`analysis.core.mean_t_interval` returns them) as one cell,
+  ``high`` columns, as :func:`analysis.core.mean_t_interval` returns them; or a share
+  column ``x_share`` with ``x_share_low`` and ``x_share_high`` beside it) as one cell,
   ``74% (73-75%)``, with :func:`analysis.core.fmt_estimate`; a true zero reads ``0``;
 * aligns text left and numbers right; wide tables scroll inside their own box.
 
@@ -98,6 +99,18 @@ def _number(x) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
+def _share(x) -> str:
+    """A share cell: :func:`fmt_share`, but a share too small to print is ``under 0.1%``, not
+    ``0.0%`` (which would read as a true zero).
+
+    >>> _share(0.0003), _share(0.0), _share(0.021)
+    ('under 0.1%', '0%', '2.1%')
+    """
+    if isinstance(x, (int, float)) and not math.isnan(x) and 0 < abs(x) < 0.0005:
+        return "under 0.1%"
+    return fmt_share(x)
+
+
 def _is_default_index(index: pd.Index) -> bool:
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
@@ -109,6 +122,7 @@ def plain_table(
     headers: Mapping[str, str] | None = None,
     unit: str = "share",
     zero_reasons: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> PlainTable:
     """Return ``frame`` as a :class:`PlainTable` for readers (see the module's docstring).
 
@@ -126,13 +140,44 @@ def plain_table(
     zero_reasons : mapping, optional
         Scenario -> why its figures are exactly zero, written after a true zero (default
         ``analysis.core.ZERO_REASONS``; pass ``{}`` for a bare ``0``).
+    labels : mapping, optional
+        Column name -> (code -> words), for code values the label map does not hold (a
+        scenario a notebook made up, an effects stage's own groups); they add to, and win
+        over, the label map's words for that column.
+
+    >>> t = pd.DataFrame({"match_share": [0.5], "match_share_low": [0.45],
+    ...                   "match_share_high": [0.55]})
+    >>> print(plain_table(t))
+    Match (95% interval)
+            50% (45-55%)
+    >>> t = pd.DataFrame({"scenario": ["mix_2016", "my_mix"], "group": ["left", "left"]})
+    >>> print(plain_table(t, labels={"scenario": {"my_mix": "My mix"},
+    ...                              "group": {"left": "left WhatsApp"}}))
+        Scenario         Group
+    The 2016 mix left WhatsApp
+          My mix left WhatsApp
     """
     t = frame if _is_default_index(frame.index) else frame.reset_index()
     out, numeric = {}, []
     estimate = {"mean", "low", "high"} <= set(t.columns)
+    names = {str(c) for c in t.columns}
+    bounded = {
+        n for n in names if n.endswith("_share") and {f"{n}_low", f"{n}_high"} <= names
+    }
     for col in t.columns:
         name = str(col)
+        if name.endswith(("_low", "_high")) and name.rsplit("_", 1)[0] in bounded:
+            continue
         if estimate and name in {"low", "high"}:
+            continue
+        if name in bounded:
+            cells = [
+                fmt_estimate(m, lo, hi, style="table")
+                for m, lo, hi in zip(t[name], t[f"{name}_low"], t[f"{name}_high"], strict=True)
+            ]
+            header = (headers or {}).get(name) or column_label(name).replace(" (%)", "")
+            out[header if headers and name in headers else f"{header} (95% interval)"] = cells
+            numeric.append(True)
             continue
         values = t[col]
         if estimate and name == "mean":
@@ -153,15 +198,16 @@ def plain_table(
             numeric.append(True)
             continue
         header = (headers or {}).get(name) or column_label(name)
-        if name in CODE_COLUMNS:
-            words = labels_for(CODE_COLUMNS[name])
+        if name in CODE_COLUMNS or (labels and name in labels):
+            words = dict(labels_for(CODE_COLUMNS[name])) if name in CODE_COLUMNS else {}
+            words.update((labels or {}).get(name, {}))
             out[header] = [words.get(v, str(v)) for v in values]
             numeric.append(False)
         elif name.endswith("_share") and pd.api.types.is_numeric_dtype(values):
-            out[header] = [fmt_share(v) for v in values]
+            out[header] = [_share(v) for v in values]
             numeric.append(True)
         elif name.endswith("_pct") and pd.api.types.is_numeric_dtype(values):
-            out[header] = [fmt_share(v / 100) for v in values]
+            out[header] = [_share(v / 100) for v in values]
             numeric.append(True)
         elif pd.api.types.is_bool_dtype(values):
             out[header] = ["yes" if v else "no" for v in values]
