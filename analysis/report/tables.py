@@ -100,8 +100,9 @@ def _number(x) -> str:
 
 
 def _share(x) -> str:
-    """A share cell: :func:`fmt_share`, but a share too small to print is ``under 0.1%``, not
-    ``0.0%`` (which would read as a true zero).
+    """Write a share cell: :func:`fmt_share`, but ``under 0.1%`` for a share too small to print.
+
+    ``0.0%`` would read as a true zero.
 
     >>> _share(0.0003), _share(0.0), _share(0.021)
     ('under 0.1%', '0%', '2.1%')
@@ -161,9 +162,7 @@ def plain_table(
     out, numeric = {}, []
     estimate = {"mean", "low", "high"} <= set(t.columns)
     names = {str(c) for c in t.columns}
-    bounded = {
-        n for n in names if n.endswith("_share") and {f"{n}_low", f"{n}_high"} <= names
-    }
+    bounded = {n for n in names if n.endswith("_share") and {f"{n}_low", f"{n}_high"} <= names}
     for col in t.columns:
         name = str(col)
         if name.endswith(("_low", "_high")) and name.rsplit("_", 1)[0] in bounded:

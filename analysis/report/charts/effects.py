@@ -74,9 +74,7 @@ def plot_new_suggestions(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share (%; tier c: WhatsApp data used for friend suggestions)")
-    ax.set_title(
-        title or "Friend suggestions that exist only because of WhatsApp data", loc="left"
-    )
+    ax.set_title(title or "Friend suggestions that exist only because of WhatsApp data", loc="left")
     _legend_below(ax, 1, -0.1)
     return fig, data
 

@@ -69,8 +69,10 @@ def plot_clustering_by_degree(
     *,
     title: str | None = None,
 ):
-    """Average local clustering by number of ties, with the published anchor (``title``:
-    the notebook's takeaway, default a description)."""
+    """Average local clustering by number of ties, with the published anchor.
+
+    ``title`` (default a description) lets the notebook state its takeaway.
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
