@@ -224,3 +224,17 @@ def test_plain_table_writes_a_share_with_its_low_high_columns_as_one_estimate():
 def test_plain_table_never_prints_a_tiny_share_as_zero():
     t = plain_table(pd.DataFrame({"tie_share": [0.0003, 0.0, 0.021]}))
     assert t.frame.iloc[:, 0].tolist() == ["under 0.1%", "0%", "2.1%"]
+
+
+def test_plain_table_gives_a_scenarios_true_zero_its_reason_in_any_number_column():
+    t = pd.DataFrame(
+        {
+            "scenario": ["before_change", "mix_2016"],
+            "extra_share": [0.0, 0.0],
+            "edge_count": [0, 12],
+        }
+    )
+    table = plain_table(t)
+    reason = labels.ZERO_REASONS["before_change"]
+    assert table.frame.iloc[0, 1:].tolist() == [f"0 ({reason})", f"0 ({reason})"]
+    assert table.frame.iloc[1, 1:].tolist() == ["0%", "12"]  # a zero by chance has no reason

@@ -161,6 +161,17 @@ def plain_table(
     t = frame if _is_default_index(frame.index) else frame.reset_index()
     out, numeric = {}, []
     estimate = {"mean", "low", "high"} <= set(t.columns)
+    reasons = ZERO_REASONS if zero_reasons is None else zero_reasons
+    scen = t["scenario"] if "scenario" in t else pd.Series(None, index=t.index)
+    why = [reasons.get(v) if isinstance(v, str) else None for v in scen]
+
+    def zeros(cells: list[str], values: pd.Series) -> list[str]:
+        """Write a true zero of a scenario that has one by construction ``0 (reason)``."""
+        return [
+            f"0 ({w})" if w and isinstance(v, (int, float)) and v == 0 else c
+            for c, v, w in zip(cells, values.tolist(), why, strict=True)
+        ]
+
     names = {str(c) for c in t.columns}
     bounded = {n for n in names if n.endswith("_share") and {f"{n}_low", f"{n}_high"} <= names}
     for col in t.columns:
@@ -171,8 +182,10 @@ def plain_table(
             continue
         if name in bounded:
             cells = [
-                fmt_estimate(m, lo, hi, style="table")
-                for m, lo, hi in zip(t[name], t[f"{name}_low"], t[f"{name}_high"], strict=True)
+                fmt_estimate(m, lo, hi, style="table", zero_reason=w)
+                for m, lo, hi, w in zip(
+                    t[name], t[f"{name}_low"], t[f"{name}_high"], why, strict=True
+                )
             ]
             header = (headers or {}).get(name) or column_label(name).replace(" (%)", "")
             out[header if headers and name in headers else f"{header} (95% interval)"] = cells
@@ -185,8 +198,6 @@ def plain_table(
                 if "metric" in t
                 else pd.Series(unit, index=t.index)
             )
-            reasons = ZERO_REASONS if zero_reasons is None else zero_reasons
-            scen = t["scenario"] if "scenario" in t else pd.Series(None, index=t.index)
             cells = [
                 fmt_estimate(m, lo, hi, unit=u, style="table", zero_reason=reasons.get(s))
                 for m, lo, hi, u, s in zip(t["mean"], t["low"], t["high"], units, scen, strict=True)
@@ -203,16 +214,16 @@ def plain_table(
             out[header] = [words.get(v, str(v)) for v in values]
             numeric.append(False)
         elif name.endswith("_share") and pd.api.types.is_numeric_dtype(values):
-            out[header] = [_share(v) for v in values]
+            out[header] = zeros([_share(v) for v in values], values)
             numeric.append(True)
         elif name.endswith("_pct") and pd.api.types.is_numeric_dtype(values):
-            out[header] = [_share(v / 100) for v in values]
+            out[header] = zeros([_share(v / 100) for v in values], values)
             numeric.append(True)
         elif pd.api.types.is_bool_dtype(values):
             out[header] = ["yes" if v else "no" for v in values]
             numeric.append(False)
         elif pd.api.types.is_numeric_dtype(values):
-            out[header] = [_number(v) for v in values.tolist()]
+            out[header] = zeros([_number(v) for v in values.tolist()], values)
             numeric.append(True)
         else:
             out[header] = ["" if v is None else str(v) for v in values]

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
 from analysis.core.formatting import fmt_share
+from analysis.core.labels import ZERO_REASONS
 from analysis.policy.scenarios import Scenario, scenario_label
 from analysis.report.palette import BLUE, SERIES
 
@@ -92,10 +93,12 @@ def grouped_bars(
                 label="Published figure" if i == 0 else None,
             )
     values = table[list(series)].to_numpy(dtype=float)
-    for xx, row in zip(x, values, strict=True):
+    codes = table[category].astype(str).tolist()
+    for xx, row, code in zip(x, values, codes, strict=True):
         if (row == 0).all():  # a true zero: say so rather than leave a gap
-            if horizontal:
-                ax.text(0, xx, " 0", ha="left", va="center", fontsize=9)
+            if horizontal:  # room to say why, when the scenario is empty by construction
+                why = ZERO_REASONS.get(code) if category == "scenario" else None
+                ax.text(0, xx, f" 0: {why}" if why else " 0", ha="left", va="center", fontsize=9)
             else:
                 ax.text(xx, 0, "0", ha="center", va="bottom", fontsize=9)
     if horizontal:
@@ -104,7 +107,7 @@ def grouped_bars(
     else:
         ax.set_xticks(x, cats, fontsize=8 if len(cats) > 5 else 10)
     ax.grid(axis="y" if horizontal else "x", visible=False)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     value_axis = ax.xaxis if horizontal else ax.yaxis
     set_value_label = ax.set_xlabel if horizontal else ax.set_ylabel
     if log:
@@ -121,7 +124,7 @@ def grouped_bars(
         set_value_label(ylabel)
         ax.legend(
             frameon=False,
-            ncols=min(4, len(series) + 1),
+            ncols=1 if horizontal else min(4, len(series) + 1),
             loc="upper left",
             bbox_to_anchor=(0, -0.75 / (0.8 * fig.get_size_inches()[1]) if horizontal else -0.08),
         )
@@ -176,7 +179,7 @@ def stacked_shares(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.legend(
@@ -203,7 +206,7 @@ def horizontal_bars(
     if percent:
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     return fig, pd.DataFrame({"label": labels.to_numpy(), "value": values.to_numpy()})

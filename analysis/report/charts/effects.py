@@ -74,7 +74,11 @@ def plot_new_suggestions(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share (%; tier c: WhatsApp data used for friend suggestions)")
-    ax.set_title(title or "Friend suggestions that exist only because of WhatsApp data", loc="left")
+    ax.set_title(
+        title or "Friend suggestions that exist only because of WhatsApp data",
+        loc="left",
+        wrap=True,
+    )
     _legend_below(ax, 1, -0.1)
     return fig, data
 
@@ -140,6 +144,7 @@ def plot_sensitive_ties(
         title or "Friend suggestions that reveal a sensitive tie, by what they reveal",
         x=0.01,
         ha="left",
+        wrap=True,
     )
     return fig, data
 
@@ -190,6 +195,7 @@ def plot_exposure_curve(
     ax.set_title(
         title or "Opted out or left, still suggested to others (tier c; Facebook members)",
         loc="left",
+        wrap=True,
     )
     _legend_below(ax, 2, -0.16)
     return fig, data
@@ -234,7 +240,9 @@ def plot_shadow_auc(table: pd.DataFrame, *, title: str | None = None):
     ax.set_ylim(0.3, 1.0)
     ax.set_xlabel("Members whose address books are disclosed (%, log scale)")
     ax.set_ylabel("AUC, ties between non-members\n(0.5 = guessing, 1 = perfect)")
-    ax.set_title(title or "Predicting ties between people who are not members", loc="left")
+    ax.set_title(
+        title or "Predicting ties between people who are not members", loc="left", wrap=True
+    )
     _legend_below(ax, 3, -0.16)
     return fig, table.copy()
 
@@ -383,7 +391,9 @@ def plot_clinician_example(
         loc="upper left",
         bbox_to_anchor=(0, 0.0),
     )
-    ax.set_title(title or f"One clinician's patients ({len(example.patients)})", loc="left")
+    ax.set_title(
+        title or f"One clinician's patients ({len(example.patients)})", loc="left", wrap=True
+    )
     ax.set_axis_off()
     data = drawn.assign(
         ax_=[pos[a][0] for a in drawn["a"]],
@@ -429,6 +439,6 @@ def plot_unlock_curve(curve: pd.DataFrame, *, title: str | None = None):
     axes[0].set_ylabel("Businesses unlocked by WhatsApp\n(%, tier d)")
     axes[0].legend(frameon=False, fontsize=7, loc="upper left")
     if title:
-        fig.suptitle(title, x=0.01, ha="left")
+        fig.suptitle(title, x=0.01, ha="left", wrap=True)
     fig.tight_layout()
     return fig, curve.reset_index(drop=True)

@@ -61,7 +61,7 @@ def plot_network_structure(worlds: Mapping[str, SocialWorld], *, title: str | No
     right.set_ylim(0, 1)
     right.set_title("How often two of a person's ties know each other", loc="left", fontsize=10)
     if title:
-        fig.suptitle(title, x=0.01, ha="left")
+        fig.suptitle(title, x=0.01, ha="left", wrap=True)
     fig.tight_layout()
     return fig, pd.concat(rows, ignore_index=True)
 
@@ -107,7 +107,9 @@ def plot_network_results(
     ax.set_xlabel("Share (%; mean over seeds, 95% interval)")
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(
-        title or "The same headlines on the real network and the synthetic world", loc="left"
+        title or "The same headlines on the real network and the synthetic world",
+        loc="left",
+        wrap=True,
     )
     fig.tight_layout()
     data = pd.concat(frames, ignore_index=True)

@@ -50,7 +50,7 @@ def plot_degree_distribution(world: SocialWorld, *, title: str | None = None):
     )
     ax.set_xlabel("Number of ties or friends (log scale)")
     ax.set_ylabel("Share of people with at least that many (log scale)")
-    ax.set_title(title or "Heavy-tailed numbers of ties", loc="left")
+    ax.set_title(title or "Heavy-tailed numbers of ties", loc="left", wrap=True)
     ax.legend()
     data = pd.concat(
         [
@@ -89,7 +89,7 @@ def plot_clustering_by_degree(
     ax.set_xlabel("Number of ties (bin median, log scale)")
     ax.set_ylabel("Average local clustering\n(share of contact pairs who know each other)")
     ax.set_ylim(0, max(0.6, float(table["local_clustering"].max()) * 1.1))
-    ax.set_title(title or "How many of a person's contacts know each other", loc="left")
+    ax.set_title(title or "How many of a person's contacts know each other", loc="left", wrap=True)
     ax.legend()
     return fig, table.copy()
 
@@ -120,6 +120,7 @@ def plot_ego_network(
     ax.set_title(
         title or f"Ego network of person {person_id} ({role[person_id]}); sensitive ties in red",
         loc="left",
+        wrap=True,
     )
     ax.set_axis_off()
     rows = [
@@ -191,7 +192,7 @@ def plot_clustering_by_world_size(
     ax.set_xlabel("People in the world (log scale)")
     ax.set_ylabel("Clustering near the median\nnumber of ties")
     ax.set_ylim(0, 0.4)
-    ax.set_title(title or "Clustering settles as the world grows", loc="left")
+    ax.set_title(title or "Clustering settles as the world grows", loc="left", wrap=True)
     ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.16))
     return fig, table.copy()
 
@@ -248,7 +249,7 @@ def plot_visibility_by_kind(seen: pd.DataFrame, *, title: str | None = None):
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share of ties of this kind (%)")
-    ax.set_title(title or "Which ties phones, WhatsApp and Facebook can see", loc="left")
+    ax.set_title(title or "Which ties phones, WhatsApp and Facebook can see", loc="left", wrap=True)
     ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.08))
     return fig, seen.reset_index(drop=True)
 
@@ -299,6 +300,7 @@ def plot_normalisation_by_country(by_country: pd.DataFrame, *, title: str | None
     ax.set_title(
         title or "Address-book entries that phonenumbers can normalise, by owner country",
         loc="left",
+        wrap=True,
     )
     ax.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.1))
     return fig, by_country.reset_index(drop=True)
