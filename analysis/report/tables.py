@@ -165,12 +165,17 @@ def plain_table(
     scen = t["scenario"] if "scenario" in t else pd.Series(None, index=t.index)
     why = [reasons.get(v) if isinstance(v, str) else None for v in scen]
 
+    explained: set[int] = set()  # rows whose zero has been given its reason once
+
     def zeros(cells: list[str], values: pd.Series) -> list[str]:
-        """Write a true zero of a scenario that has one by construction ``0 (reason)``."""
-        return [
-            f"0 ({w})" if w and isinstance(v, (int, float)) and v == 0 else c
-            for c, v, w in zip(cells, values.tolist(), why, strict=True)
-        ]
+        """Write a scenario's true zero ``0 (reason)`` in the first column it occurs, then ``0``."""
+        out = []
+        for i, (c, v, w) in enumerate(zip(cells, values.tolist(), why, strict=True)):
+            zero = bool(w) and isinstance(v, (int, float)) and v == 0
+            out.append(("0" if i in explained else f"0 ({w})") if zero else c)
+            if zero:
+                explained.add(i)
+        return out
 
     names = {str(c) for c in t.columns}
     bounded = {n for n in names if n.endswith("_share") and {f"{n}_low", f"{n}_high"} <= names}
