@@ -44,9 +44,12 @@ def plot_new_suggestions(
         ``scenario``, ``scenario_title``, ``whatsapp_only_share``,
         ``members_suggested_share`` (0-1), one row per scenario.
     """
+    import textwrap
+
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
+    from analysis.core.labels import ZERO_REASONS
     from analysis.report.palette import BLUE, ORANGE
 
     data = summary[["scenario", "whatsapp_only_share", "members_suggested_share"]].copy()
@@ -68,7 +71,11 @@ def plot_new_suggestions(
         color=ORANGE,
         label="share of Facebook members suggested to someone else because of it",
     )
-    ax.set_yticks(y, data["scenario_title"])
+    ax.set_yticks(y, [textwrap.fill(t, 34) for t in data["scenario_title"]])
+    for yy, row in data.iterrows():
+        if row["whatsapp_only_share"] == 0 and row["members_suggested_share"] == 0:
+            why = ZERO_REASONS.get(row["scenario"])  # a true zero: say so, not an empty row
+            ax.text(0, yy, f" 0: {why}" if why else " 0", va="center", fontsize=9)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -437,8 +444,9 @@ def plot_unlock_curve(curve: pd.DataFrame, *, title: str | None = None):
         ax.set_title(label, fontsize=9, loc="left")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes[0].set_ylabel("Businesses unlocked by WhatsApp\n(%, tier d)")
-    axes[0].legend(frameon=False, fontsize=7, loc="upper left")
+    handles, names = axes[0].get_legend_handles_labels()  # below the panels, clear of the lines
+    fig.legend(handles, names, frameon=False, fontsize=8, ncols=len(names), loc="lower left")
     if title:
         fig.suptitle(title, x=0.01, ha="left", wrap=True)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig, curve.reset_index(drop=True)
