@@ -105,7 +105,13 @@ def plot_network_results(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share (%; mean over seeds, 95% interval)")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(
+        fontsize=8,
+        frameon=False,
+        ncols=len(summaries),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.9 / fig.get_size_inches()[1]),
+    )  # below, clear of the bars
     ax.set_title(
         title or "The same headlines on the real network and the synthetic world",
         loc="left",
