@@ -66,7 +66,7 @@ MEASURE = """() => {
     // table headers in code form (whatsapp_caused_edge_count), and pandas' own tables,
     // with the notebook section they sit in
     code_headers: [...document.querySelectorAll('main th')]
-      .filter(th => /\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b/.test(th.textContent))
+      .filter(th => /\\b[a-z][a-z0-9]*(_[a-z0-9]+)+\\b/.test(th.textContent))
       .map(th => [(th.closest('section.notebook') || {}).id || '', th.textContent.trim()]),
     pandas_tables: [...document.querySelectorAll('main table.dataframe')]
       .map(t => (t.closest('section.notebook') || {}).id || ''),
