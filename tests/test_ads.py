@@ -412,3 +412,40 @@ def test_customer_styles_read_back_to_the_customer_in_every_country():
                 numbers.astype(str), "+"
             )
             assert same.all(), (country, style, got[~same][:3].tolist())
+
+
+def test_match_rates_over_seeds_are_the_mean_of_each_seeds_run_with_a_t_interval():
+    from analysis.effects.ads import compare_facebook_data
+    from analysis.policy import builtin_scenarios
+    from analysis.results import ad_rates_over_seeds, seeded_world, wide_intervals
+    from analysis.world import WorldParams
+
+    world = WorldParams(n_people=300)
+    scenarios = {k: v for k, v in builtin_scenarios().items() if k in {"mix_2016", "all_leave"}}
+    params = AdsParams(n_businesses=6, list_size_median=30, list_size_sigma=0.3)
+    seeds = [3, 4]
+    rates = ad_rates_over_seeds(seeds, world, ads=params, scenarios=scenarios)
+    # every world has customers overall; a country without any in one world counts once
+    assert set(rates.loc[rates["country_code"] == "ALL", "seed_count"]) == {2}
+    rates = rates.dropna(subset=["mean"])
+    assert (rates["low"] <= rates["mean"] + 1e-12).all()
+    assert (rates["mean"] <= rates["high"] + 1e-12).all()
+    # the mean is the average of the seeds' own runs, recomputed here
+    one = []
+    for seed in seeds:
+        built = seeded_world(seed, world)
+        res = compare_facebook_data(built.people, built, params, seed=seed, scenarios=scenarios)
+        r = res["numbers users gave Facebook"].match_rates
+        rate = r.set_index(["scenario", "country_code"]).loc[("mix_2016", "ALL"), "match_share"]
+        one.append(rate)
+    row = rates.query(
+        "facebook_data == 'numbers users gave Facebook' and scenario == 'mix_2016' "
+        "and country_code == 'ALL' and measure == 'match_share'"
+    )
+    assert row["mean"].item() == pytest.approx(np.mean(one))
+    assert row["low"].item() < row["high"].item() or one[0] == one[1]
+    wide = wide_intervals(rates[rates["country_code"] == "ALL"], ["facebook_data", "scenario"])
+    assert {"match_share", "match_share_low", "match_share_high"} <= set(wide.columns)
+    assert len(wide) == 3 * len(scenarios)
+    with pytest.raises(ValueError, match="seeds is empty"):
+        ad_rates_over_seeds([], world, ads=params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -68,4 +70,35 @@ def test_grouped_bars_plain_labels_zero_and_log_ticks():
     fig.canvas.draw()
     labels = [x.get_text() for x in ax.get_yticklabels() if x.get_text()]
     assert labels and not any("^" in s for s in labels), labels
+    plt.close(fig)
+
+
+def test_grouped_bars_on_their_side_keep_plain_labels_intervals_and_a_unit():
+    use_style()
+    names = ["no_opt_out", "mix_2016", "all_partial_opt_out", "eu_pause", "policy_2021"]
+    t = pd.DataFrame(
+        {
+            "scenario": names,
+            "a": [0.5, 0.48, 0.3, 0.4, 0.41],
+            "a_low": [0.45, 0.44, 0.28, 0.35, 0.4],
+            "a_high": [0.55, 0.52, 0.33, 0.45, 0.43],
+            "b": [0.2, 0.1, 0.0, 0.3, 0.2],
+        }
+    )
+    fig, data = grouped_bars(
+        t, "scenario", {"a": "A", "b": "B"}, title="t", ylabel="Share (%)", horizontal=True
+    )
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [x.get_text().replace("\n", " ") for x in ax.get_yticklabels()]
+    assert ticks[:2] == ["Everyone keeps the default", "The 2016 mix"]
+    assert not any("_" in s for s in ticks)
+    assert ax.get_xlabel() == "Share (%)"
+    # one error bar per category of the series with _low/_high columns, none for the other
+    bars = [c for c in ax.containers if getattr(c, "errorbar", None) is not None]
+    assert len(bars) == 1 and len(bars[0].errorbar.lines[2][0].get_segments()) == len(names)
+    assert {"a_low", "a_high"} <= set(data.columns)
+    # labels on the left never overlap each other
+    boxes = [x.get_window_extent() for x in ax.get_yticklabels()]
+    assert all(a.y0 >= b.y1 - 1 or b.y0 >= a.y1 - 1 for a, b in itertools.pairwise(boxes))
     plt.close(fig)

@@ -129,3 +129,69 @@ def test_readme_lists_every_notebook_and_figure(notebooks):
         assert path.stem in readme, f"README does not list {path.name}"
         for slug in saved_figures(nb):
             assert f"`{slug}`" in readme, f"README does not list figure {slug} of {path.name}"
+
+
+#: Notebooks whose reader-edition tables are checked for code names (issue #13); the
+#: others join the list as their tables move to ``plain_table``.
+PLAIN_NOTEBOOKS = ("01", "02", "05", "06", "07", "09", "10")
+#: A code name: lower-case words joined by underscores (``whatsapp_caused_edge_count``).
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _reader_sections(html_text):
+    """Section anchor -> the HTML of that notebook's section in the reader edition."""
+    parts = re.split(r'(?=<section class="notebook" id=")', html_text)
+    out = {}
+    for part in parts[1:]:
+        anchor = re.match(r'<section class="notebook" id="([^"]+)"', part)[1]
+        out[anchor] = part
+    return out
+
+
+def _tables(section_html):
+    """Each table of a section as (header texts, cell texts), tags stripped."""
+    import html as html_lib
+
+    text = lambda s: html_lib.unescape(re.sub(r"<[^>]+>", " ", s)).strip()  # noqa: E731
+    tables = []
+    for t in re.findall(r"<table.*?</table>", section_html, flags=re.S):
+        heads = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", t, flags=re.S)]
+        cells = [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", t, flags=re.S)]
+        tables.append((heads, cells))
+    return tables
+
+
+def test_reader_tables_speak_plain_words(tmp_path):
+    from analysis.policy import builtin_scenarios
+
+    paths = [p for p in notebook_paths() if notebook_number(p) in PLAIN_NOTEBOOKS]
+    reader = render_editions(paths, tmp_path)["reader"].read_text()
+    sections = _reader_sections(reader)
+    assert len(sections) == len(paths)
+    scenario_codes = {n for n in builtin_scenarios() if "_" in n}
+    problems = []
+    for anchor, part in sections.items():
+        tables = _tables(part)
+        assert tables, f"{anchor}: no table in the reader edition"
+        for heads, cells in tables:
+            # every table is a plain_table: no pandas index, no code-name header
+            if not heads or heads[0] == "":
+                problems.append((anchor, "pandas table with an index column", heads[:3]))
+            problems += [(anchor, "code-name header", h) for h in heads if SNAKE.search(h)]
+            if any(h.startswith("Parameter (name to set)") for h in heads):
+                continue  # the methods notebook lists the names one sets in a parameter file
+            problems += [
+                (anchor, "code name in a cell", c)
+                for c in cells
+                if SNAKE.fullmatch(c) or c in scenario_codes
+            ]
+        # the figures the issue names never appear anywhere a reader sees
+        visible = re.sub(
+            r"<[^>]+>",
+            " ",
+            re.sub(r"<(img|script|style)[^>]*>.*?</\1>|<img[^>]*>", " ", part, flags=re.S),
+        )
+        for name in ("whatsapp_caused_edge_count", "no_opt_out", "0.0% (0.0-0.0%)", "0.0%"):
+            if name in visible:
+                problems.append((anchor, "shown", name))
+    assert problems == []

@@ -63,6 +63,16 @@ MEASURE = """() => {
     toc_open: toc.open, toc_height: toc.getBoundingClientRect().height,
     toc_right: toc.getBoundingClientRect().right, main_left: main.left,
     code_blocks: document.querySelectorAll('.code-fold').length,
+    // table headers in code form (whatsapp_caused_edge_count), and pandas' own tables,
+    // with the notebook section they sit in
+    code_headers: [...document.querySelectorAll('main th')]
+      .filter(th => /\\b[a-z][a-z0-9]*(_[a-z0-9]+)+\\b/.test(th.textContent))
+      .map(th => [(th.closest('section.notebook') || {}).id || '', th.textContent.trim()]),
+    pandas_tables: [...document.querySelectorAll('main table.dataframe')]
+      .map(t => (t.closest('section.notebook') || {}).id || ''),
+    // chart images shown narrower than the text column would let them be read
+    tiny_images: [...document.querySelectorAll('figure img')]
+      .filter(i => i.getBoundingClientRect().width < Math.min(320, window.innerWidth - 40)).length,
     // tables whose first visible column is pandas' row numbers 0, 1, 2, ...
     index_columns: [...document.querySelectorAll('main table')].filter(t => {
       const firsts = [...t.querySelectorAll('tbody tr')].map(r =>
@@ -197,3 +207,21 @@ def test_print_hides_the_menu_and_fits_the_page(editions, browser):
     )
     page.close()
     assert toc == "none" and width <= 794 and small > 0
+
+
+#: Notebooks whose tables are all ``plain_table`` (issue #13); the rest join as they move.
+PLAIN_NOTEBOOKS = ("01", "02", "05", "06", "07", "09", "10")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_plain_notebooks_show_no_code_name_headers_or_pandas_tables(measured, size):
+    # the reader edition; the full edition keeps the set-up tables for researchers
+    m = measured[("reader", size)]
+    mine = lambda section: section[:2] in PLAIN_NOTEBOOKS  # noqa: E731
+    assert [(s, h) for s, h in m["code_headers"] if mine(s)] == []
+    assert [s for s in m["pandas_tables"] if mine(s)] == []
+
+
+@pytest.mark.parametrize(("edition", "size"), CASES)
+def test_no_chart_is_squeezed_into_a_thumbnail(measured, edition, size):
+    assert measured[(edition, size)]["tiny_images"] == 0

@@ -190,3 +190,52 @@ def test_plain_table_refuses_two_columns_with_one_header():
     frame = pd.DataFrame({"scenario": ["a"], "scenario_title": ["A"]})
     with pytest.raises(ValueError, match="same header"):
         plain_table(frame)
+
+
+def test_plain_table_takes_extra_words_for_codes_the_label_map_lacks():
+    frame = pd.DataFrame({"scenario": ["mix_2016", "mix_books"], "group": ["left", "opted_out"]})
+    table = plain_table(
+        frame,
+        labels={
+            "scenario": {"mix_books": "The 2016 mix, with address books"},
+            "group": {"left": "left WhatsApp", "opted_out": "took the partial opt-out"},
+        },
+    )
+    assert table.frame["Scenario"].tolist() == ["The 2016 mix", "The 2016 mix, with address books"]
+    assert table.frame["Group"].tolist() == ["left WhatsApp", "took the partial opt-out"]
+
+
+def test_plain_table_writes_a_share_with_its_low_high_columns_as_one_estimate():
+    frame = pd.DataFrame(
+        {
+            "scenario": ["no_opt_out", "all_leave"],
+            "match_share": [0.5012, 0.0],
+            "match_share_low": [0.49, 0.0],
+            "match_share_high": [0.512, 0.0],
+        }
+    )
+    table = plain_table(frame, zero_reasons={})
+    assert list(table.frame.columns) == ["Scenario", "Match (95% interval)"]
+    assert table.frame.iloc[:, 1].tolist() == ["50% (49-51%)", "0"]
+    named = plain_table(frame, headers={"match_share": "Matched"})
+    assert list(named.frame.columns) == ["Scenario", "Matched"]
+
+
+def test_plain_table_never_prints_a_tiny_share_as_zero():
+    t = plain_table(pd.DataFrame({"tie_share": [0.0003, 0.0, 0.021]}))
+    assert t.frame.iloc[:, 0].tolist() == ["under 0.1%", "0%", "2.1%"]
+
+
+def test_plain_table_gives_a_scenarios_true_zero_its_reason_in_any_number_column():
+    t = pd.DataFrame(
+        {
+            "scenario": ["before_change", "mix_2016"],
+            "extra_share": [0.0, 0.0],
+            "edge_count": [0, 12],
+        }
+    )
+    table = plain_table(t)
+    reason = labels.ZERO_REASONS["before_change"]
+    # the reason is written once per row, at the first zero
+    assert table.frame.iloc[0, 1:].tolist() == [f"0 ({reason})", "0"]
+    assert table.frame.iloc[1, 1:].tolist() == ["0%", "12"]  # a zero by chance has no reason

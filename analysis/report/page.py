@@ -114,6 +114,7 @@ section.notebook h1 { font-size: clamp(1.35rem, 1rem + 1.5vw, 1.75rem); margin-t
 table.dataframe td { text-align: right; }
 table.dataframe td.text, table.plain-table .text { text-align: left; }
 table.plain-table .num { text-align: right; white-space: nowrap; }
+table.plain-table th.num { white-space: normal; min-width: 5.5em; }
 table.plain-table caption { caption-side: top; text-align: left; font-weight: 600;
                             padding: 0 0 .3rem; }
 

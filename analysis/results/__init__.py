@@ -41,9 +41,11 @@ phone_audit the phone-safety audit over every table and the committed notebooks
 world_export every table of one world as parquet (python -m analysis world)
 worlds      the worlds results run on: generated, or on a loaded network, per seed
 personas    what Facebook could learn about one kind of person, over seeded worlds
+ad_seeds    Custom Audience match rates over seeded worlds, with 95% intervals
 """
 
 from analysis.results import (
+    ad_seeds,
     countries,
     dictionary,
     headlines,
@@ -58,6 +60,7 @@ from analysis.results import (
     world_export,
     worlds,
 )
+from analysis.results.ad_seeds import *
 from analysis.results.countries import *
 from analysis.results.dictionary import *
 from analysis.results.headlines import *
@@ -86,4 +89,5 @@ __all__ = [
     *phone_audit.__all__,
     *world_export.__all__,
     *worlds.__all__,
+    *ad_seeds.__all__,
 ]

@@ -58,6 +58,7 @@ __all__ = [
     "persona_facts_over_seeds",
     "persona_summary",
     "persona_table",
+    "share_over_worlds",
 ]
 
 
@@ -532,6 +533,26 @@ def persona_summary(
     return pd.DataFrame(rows, columns=PERSONA_SUMMARY.columns)
 
 
+def share_over_worlds(value: float, low: float, high: float) -> str:
+    """Write a persona's share with its range over worlds: ``74% (60-90%)``.
+
+    A share that is zero in every world is a true zero, ``0``; one that is the same in
+    every world says so rather than repeat itself.
+
+    >>> share_over_worlds(0.74, 0.6, 0.9), share_over_worlds(0.0, 0.0, 0.0)
+    ('74% (60-90%)', '0')
+    >>> share_over_worlds(1.0, 1.0, 1.0)
+    '100% (in every world)'
+    """
+    from analysis.core.formatting import fmt_range, fmt_share
+
+    if value == low == high == 0:
+        return "0"
+    if low == high:
+        return f"{fmt_share(value)} (in every world)"
+    return f"{fmt_share(value)} ({fmt_range(low, high)})"
+
+
 def persona_table(summary: pd.DataFrame, measures: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per persona, one column per measure, each cell ``74% (60-90%)``.
 
@@ -539,8 +560,6 @@ def persona_table(summary: pd.DataFrame, measures: Sequence[str] | None = None) 
     reach; the first column gives how many matching people (over all worlds) the shares
     are of.
     """
-    from analysis.core.formatting import fmt_range, fmt_share
-
     measures = list(
         measures
         or (
@@ -561,8 +580,7 @@ def persona_table(summary: pd.DataFrame, measures: Sequence[str] | None = None) 
                 row[MEASURES[m][0]] = "no one to count"
                 continue
             r = g.loc[m]
-            spread = fmt_range(r["range_low"], r["range_high"])
-            row[MEASURES[m][0]] = f"{fmt_share(r['value'])} ({spread})"
+            row[MEASURES[m][0]] = share_over_worlds(r["value"], r["range_low"], r["range_high"])
         out.append(row)
     return pd.DataFrame(out)
 
@@ -575,8 +593,6 @@ def persona_detail(summary: pd.DataFrame, persona: str) -> pd.DataFrame:
     pandas.DataFrame
         ``what the model finds``, ``share (range over worlds)``, ``of whom``, ``people``.
     """
-    from analysis.core.formatting import fmt_range, fmt_share
-
     g = summary[summary["persona"] == persona]
     if g.empty:
         raise ValueError(f"persona {persona!r} is not in the summary (or nobody matched it)")
@@ -586,7 +602,7 @@ def persona_detail(summary: pd.DataFrame, persona: str) -> pd.DataFrame:
         if r.measure.endswith("_count"):
             value = f"{r.value:.1f} ({r.range_low:.1f}-{r.range_high:.1f})"
         else:
-            value = f"{fmt_share(r.value)} ({fmt_range(r.range_low, r.range_high)})"
+            value = share_over_worlds(r.value, r.range_low, r.range_high)
         rows.append(
             {
                 "what the model finds": words,

@@ -148,13 +148,12 @@ def structure_report(world: SocialWorld, *, sample: int = 2000, seed: int = 0) -
 def _loaded_notes(out: pd.DataFrame, params) -> None:
     """Blank the tie model's targets of a loaded network's report and say why."""
     why = {
-        0: f"synthetic target {params.median_ties:g} (SocialParams.median_ties) does not "
-        "apply: the ties are the network's own",
+        0: f"synthetic target {params.median_ties:g} does not apply: the ties are the "
+        "network's own",
         3: "synthetic target 0.14 (Ugander et al. 2011, at about 100 ties) does not apply: "
         "the clustering is the network's own, measured near its own median",
-        5: f"synthetic target {params.cross_country_share:g} "
-        "(SocialParams.cross_country_share) does not apply: countries come from attaching "
-        f"people to nodes ({params.attach_people})",
+        5: f"synthetic target {params.cross_country_share:g} does not apply: countries come "
+        f"from attaching people to nodes ({params.attach_people.replace('_', ' ')})",
     }
     for i, note in why.items():
         out.loc[i, "note"] = note

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
+from analysis.core.formatting import fmt_share
+from analysis.core.labels import ZERO_REASONS
 from analysis.policy.scenarios import Scenario, scenario_label
 from analysis.report.palette import BLUE, SERIES
 
@@ -33,6 +35,8 @@ def grouped_bars(
     ylabel: str = "Share of people",
     reference: dict[str, str] | None = None,
     percent: bool = True,
+    horizontal: bool = False,
+    log: bool = False,
 ) -> tuple[plt.Figure, pd.DataFrame]:
     """Bars for several ``series`` (column -> legend label) per ``category``.
 
@@ -42,7 +46,10 @@ def grouped_bars(
     over the bars (e.g. published adoption shares). A series with ``<col>_low`` and
     ``<col>_high`` columns gets its 95% interval as error bars. One series gets no legend
     (its label goes into the axis label instead). On a log value axis the ticks read
-    as plain numbers (0.1, 1, 10), not powers of ten.
+    as plain numbers (0.1, 1, 10), not powers of ten. ``horizontal`` draws one row of bars
+    per category, labels written out on the left (for many or long category names);
+    ``ylabel`` then names the horizontal value axis. ``log`` puts the value axis on a log
+    scale, its ticks written as plain numbers (0.1, 1, 10).
     """
     import textwrap
 
@@ -53,8 +60,10 @@ def grouped_bars(
     raw = table[category].astype(str)
     if category in CODE_COLUMNS:
         raw = raw.map(lambda v: label(CODE_COLUMNS[category], v))
-    cats = [textwrap.fill(v, 22) for v in raw]
+    cats = [textwrap.fill(v, 34 if horizontal else 22) for v in raw]
     x = np.arange(len(cats))
+    if horizontal:
+        fig.set_size_inches(8, max(3.5, 0.3 * len(cats) * max(len(series), 1.5) + 1.2))
     width = 0.8 / len(series)
     for i, (col, name) in enumerate(series.items()):
         pos = x - 0.4 + width * (i + 0.5)
@@ -63,11 +72,12 @@ def grouped_bars(
             err = np.clip(
                 [table[col] - table[f"{col}_low"], table[f"{col}_high"] - table[col]], 0, None
             )
-        ax.bar(
+        draw = ax.barh if horizontal else ax.bar
+        draw(
             pos,
             table[col],
             width,
-            yerr=err,
+            **{"xerr" if horizontal else "yerr": err},
             label=name,
             color=SERIES[i % len(SERIES)],
             error_kw={"lw": 0.8, "capsize": 2},
@@ -83,25 +93,43 @@ def grouped_bars(
                 label="Published figure" if i == 0 else None,
             )
     values = table[list(series)].to_numpy(dtype=float)
-    for xx, row in zip(x, values, strict=True):
+    codes = table[category].astype(str).tolist()
+    for xx, row, code in zip(x, values, codes, strict=True):
         if (row == 0).all():  # a true zero: say so rather than leave a gap
-            ax.text(xx, 0, "0", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, cats, fontsize=8 if len(cats) > 5 else 10)
-    ax.grid(axis="x", visible=False)
-    ax.set_title(title, loc="left")
-    if percent:
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    if len(series) == 1 and not reference:
-        ax.set_ylabel(f"{ylabel}\n({next(iter(series.values()))})")
+            if horizontal:  # room to say why, when the scenario is empty by construction
+                why = ZERO_REASONS.get(code) if category == "scenario" else None
+                ax.text(0, xx, f" 0: {why}" if why else " 0", ha="left", va="center", fontsize=9)
+            else:
+                ax.text(xx, 0, "0", ha="center", va="bottom", fontsize=9)
+    if horizontal:
+        ax.set_yticks(x, cats, fontsize=9)
+        ax.invert_yaxis()
     else:
-        ax.set_ylabel(ylabel)
+        ax.set_xticks(x, cats, fontsize=8 if len(cats) > 5 else 10)
+    ax.grid(axis="y" if horizontal else "x", visible=False)
+    ax.set_title(title, loc="left", wrap=True)
+    value_axis = ax.xaxis if horizontal else ax.yaxis
+    set_value_label = ax.set_xlabel if horizontal else ax.set_ylabel
+    if log:
+        from matplotlib.ticker import FuncFormatter, NullFormatter
+
+        (ax.set_xscale if horizontal else ax.set_yscale)("log")
+        value_axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+        value_axis.set_minor_formatter(NullFormatter())
+    elif percent:
+        value_axis.set_major_formatter(PercentFormatter(1.0))
+    if len(series) == 1 and not reference:
+        set_value_label(f"{ylabel}\n({next(iter(series.values()))})")
+    else:
+        set_value_label(ylabel)
         ax.legend(
             frameon=False,
-            ncols=min(4, len(series) + 1),
+            ncols=1 if horizontal else min(4, len(series) + 1),
             loc="upper left",
-            bbox_to_anchor=(0, -0.08),
+            bbox_to_anchor=(0, -0.75 / (0.8 * fig.get_size_inches()[1]) if horizontal else -0.08),
         )
-    cols = [category, *series, *(reference or {}).values()]
+    bounds = [f"{c}_{e}" for c in series for e in ("low", "high") if f"{c}_{e}" in table]
+    cols = [category, *series, *bounds, *(reference or {}).values()]
     return fig, table[cols].reset_index(drop=True)
 
 
@@ -151,7 +179,7 @@ def stacked_shares(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.legend(
@@ -174,11 +202,11 @@ def horizontal_bars(
     fig, ax = plt.subplots()
     ax.barh(labels.astype(str), values, color=BLUE)
     for y, v in enumerate(values):
-        ax.text(v, y, f" {v:.1%}" if percent else f" {v:,.0f}", va="center", fontsize=9)
+        ax.text(v, y, f" {fmt_share(v)}" if percent else f" {v:,.0f}", va="center", fontsize=9)
     if percent:
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     return fig, pd.DataFrame({"label": labels.to_numpy(), "value": values.to_numpy()})

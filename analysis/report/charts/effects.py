@@ -25,7 +25,9 @@ __all__ = [
 ]
 
 
-def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario]):
+def plot_new_suggestions(
+    summary: pd.DataFrame, scenarios: Mapping[str, Scenario], *, title: str | None = None
+):
     """Bars of the WhatsApp-only share of suggestions and of members shown one, per scenario.
 
     Parameters
@@ -42,9 +44,12 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
         ``scenario``, ``scenario_title``, ``whatsapp_only_share``,
         ``members_suggested_share`` (0-1), one row per scenario.
     """
+    import textwrap
+
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
+    from analysis.core.labels import ZERO_REASONS
     from analysis.report.palette import BLUE, ORANGE
 
     data = summary[["scenario", "whatsapp_only_share", "members_suggested_share"]].copy()
@@ -66,18 +71,32 @@ def plot_new_suggestions(summary: pd.DataFrame, scenarios: Mapping[str, Scenario
         color=ORANGE,
         label="share of Facebook members suggested to someone else because of it",
     )
-    ax.set_yticks(y, data["scenario_title"])
+    ax.set_yticks(y, [textwrap.fill(t, 34) for t in data["scenario_title"]])
+    for yy, row in data.iterrows():
+        if row["whatsapp_only_share"] == 0 and row["members_suggested_share"] == 0:
+            why = ZERO_REASONS.get(row["scenario"])  # a true zero: say so, not an empty row
+            ax.text(0, yy, f" 0: {why}" if why else " 0", va="center", fontsize=9)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share (tier c: WhatsApp data used for friend suggestions)")
-    ax.set_title("Friend suggestions that exist only because of WhatsApp data", loc="left")
+    ax.set_xlabel("Share (%; tier c: WhatsApp data used for friend suggestions)")
+    ax.set_title(
+        title or "Friend suggestions that exist only because of WhatsApp data",
+        loc="left",
+        wrap=True,
+    )
     _legend_below(ax, 1, -0.1)
     return fig, data
 
 
-def plot_sensitive_ties(sens: pd.DataFrame, scenarios: Mapping[str, Scenario], keep: Sequence[str]):
+def plot_sensitive_ties(
+    sens: pd.DataFrame,
+    scenarios: Mapping[str, Scenario],
+    keep: Sequence[str],
+    *,
+    title: str | None = None,
+):
     """Stacked bars of WhatsApp-only suggestions revealing a sensitive tie, by what they reveal.
 
     Left panel: suggestions between two people who share a sensitive third party (two
@@ -125,16 +144,21 @@ def plot_sensitive_ties(sens: pd.DataFrame, scenarios: Mapping[str, Scenario], k
             loc="left",
             fontsize=9,
         )
-        ax.set_xlabel("WhatsApp-only suggestions (tier c)")
+        ax.set_xlabel("WhatsApp-only suggestions (number, tier c)")
         ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.14))
     axes[0].invert_yaxis()
     fig.suptitle(
-        "Friend suggestions that reveal a sensitive tie, by what they reveal", x=0.01, ha="left"
+        title or "Friend suggestions that reveal a sensitive tie, by what they reveal",
+        x=0.01,
+        ha="left",
+        wrap=True,
     )
     return fig, data
 
 
-def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
+def plot_exposure_curve(
+    curve: pd.DataFrame, scenarios: Mapping[str, Scenario], *, title: str | None = None
+):
     """Share of opted-out or departed Facebook members suggested to others, by their ties' choices.
 
     Parameters
@@ -173,16 +197,18 @@ def plot_exposure_curve(curve: pd.DataFrame, scenarios: Mapping[str, Scenario]):
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("Share of the person's ties whose data may be used for suggestions")
-    ax.set_ylabel("Suggested to someone else because of WhatsApp data")
+    ax.set_xlabel("Share of the person's ties whose data may be used for suggestions (%)")
+    ax.set_ylabel("Suggested to someone else\nbecause of WhatsApp data (%)")
     ax.set_title(
-        "Opted out or left, still suggested to others (tier c; Facebook members)", loc="left"
+        title or "Opted out or left, still suggested to others (tier c; Facebook members)",
+        loc="left",
+        wrap=True,
     )
     _legend_below(ax, 2, -0.16)
     return fig, data
 
 
-def plot_shadow_auc(table: pd.DataFrame):
+def plot_shadow_auc(table: pd.DataFrame, *, title: str | None = None):
     """AUC of shadow-tie prediction by disclosure share (log axis), with the seed interval.
 
     One curve per way negatives are matched (:data:`analysis.effects.exposure.NEGATIVE_MATCHES`):
@@ -219,9 +245,11 @@ def plot_shadow_auc(table: pd.DataFrame):
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
     ax.set_ylim(0.3, 1.0)
-    ax.set_xlabel("% of members whose address books are disclosed")
-    ax.set_ylabel("AUC, ties between non-members")
-    ax.set_title("Predicting ties between people who are not members", loc="left")
+    ax.set_xlabel("Members whose address books are disclosed (%, log scale)")
+    ax.set_ylabel("AUC, ties between non-members\n(0.5 = guessing, 1 = perfect)")
+    ax.set_title(
+        title or "Predicting ties between people who are not members", loc="left", wrap=True
+    )
     _legend_below(ax, 3, -0.16)
     return fig, table.copy()
 
@@ -299,7 +327,9 @@ def plot_exposure_distribution(dist: pd.DataFrame):
     return fig, dist.reset_index(drop=True)
 
 
-def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
+def plot_clinician_example(
+    example: ClinicianExample, *, seed: int = 2016, title: str | None = None
+):
     """Draw a :class:`ClinicianExample` (seeded spring layout).
 
     Grey: patient-clinician ties; orange: WhatsApp-caused contact edges; red dashed:
@@ -368,7 +398,9 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
         loc="upper left",
         bbox_to_anchor=(0, 0.0),
     )
-    ax.set_title(f"One clinician's patients ({len(example.patients)})", loc="left")
+    ax.set_title(
+        title or f"One clinician's patients ({len(example.patients)})", loc="left", wrap=True
+    )
     ax.set_axis_off()
     data = drawn.assign(
         ax_=[pos[a][0] for a in drawn["a"]],
@@ -379,7 +411,7 @@ def plot_clinician_example(example: ClinicianExample, *, seed: int = 2016):
     return fig, data
 
 
-def plot_unlock_curve(curve: pd.DataFrame):
+def plot_unlock_curve(curve: pd.DataFrame, *, title: str | None = None):
     """Audiences unlocked by WhatsApp's numbers, by list length, one line per minimum size.
 
     One panel per assumption about Facebook's own data (:func:`analysis.effects.ads.unlock_curve`
@@ -408,10 +440,13 @@ def plot_unlock_curve(curve: pd.DataFrame):
         ticks = sorted(part["list_size_count"].unique())
         ax.set_xticks(ticks, [f"{t:,}" for t in ticks], fontsize=7)
         ax.minorticks_off()
-        ax.set_xlabel("Customers per list", fontsize=8)
+        ax.set_xlabel("Customers per list (log scale)", fontsize=8)
         ax.set_title(label, fontsize=9, loc="left")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    axes[0].set_ylabel("Businesses unlocked by WhatsApp (tier d)")
-    axes[0].legend(frameon=False, fontsize=7, loc="upper left")
-    fig.tight_layout()
+    axes[0].set_ylabel("Businesses unlocked by WhatsApp\n(%, tier d)")
+    handles, names = axes[0].get_legend_handles_labels()  # below the panels, clear of the lines
+    fig.legend(handles, names, frameon=False, fontsize=8, ncols=len(names), loc="lower left")
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", wrap=True)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig, curve.reset_index(drop=True)

@@ -21,7 +21,7 @@ def _ccdf(deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, 1 - (np.cumsum(counts) - counts) / deg.size
 
 
-def plot_network_structure(worlds: Mapping[str, SocialWorld]):
+def plot_network_structure(worlds: Mapping[str, SocialWorld], *, title: str | None = None):
     """Ties per person and local clustering of several worlds, side by side.
 
     Left: the share of people with at least k ties (log-log), each world's median marked
@@ -52,20 +52,25 @@ def plot_network_structure(worlds: Mapping[str, SocialWorld]):
         g = g[g["n"] >= 3]
         right.semilogx(g["x"], g["y"], "o-", color=colour, label=name)
         rows.append(pd.DataFrame({"series": name, "panel": "clustering", "x": g["x"], "y": g["y"]}))
-    left.set_xlabel("Ties per person (k)")
-    left.set_ylabel("Share of people with at least k ties")
-    left.set_title("Ties per person (dot: median)")
+    left.set_xlabel("Ties per person (k, log scale)")
+    left.set_ylabel("Share of people with at least k ties\n(log scale)")
+    left.set_title("Ties per person (dot: median)", loc="left", fontsize=10)
     left.legend(fontsize=8)
-    right.set_xlabel("Ties per person")
-    right.set_ylabel("Local clustering (mean)")
+    right.set_xlabel("Ties per person (log scale)")
+    right.set_ylabel("Local clustering (mean share of a\nperson's tie pairs who know each other)")
     right.set_ylim(0, 1)
-    right.set_title("How often two of a person's ties know each other")
+    right.set_title("How often two of a person's ties know each other", loc="left", fontsize=10)
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", wrap=True)
     fig.tight_layout()
     return fig, pd.concat(rows, ignore_index=True)
 
 
 def plot_network_results(
-    summaries: Mapping[str, pd.DataFrame], rows: Mapping[tuple[str, str], str]
+    summaries: Mapping[str, pd.DataFrame],
+    rows: Mapping[tuple[str, str], str],
+    *,
+    title: str | None = None,
 ):
     """Headline results on several worlds: means with 95% intervals over seeds.
 
@@ -99,9 +104,19 @@ def plot_network_results(
     ax.set_yticks(y, [rows[k] for k in keys], fontsize=9)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share (mean over seeds, 95% interval)")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title("The same headlines on the real network and the synthetic world")
+    ax.set_xlabel("Share (%; mean over seeds, 95% interval)")
+    ax.legend(
+        fontsize=8,
+        frameon=False,
+        ncols=len(summaries),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.9 / fig.get_size_inches()[1]),
+    )  # below, clear of the bars
+    ax.set_title(
+        title or "The same headlines on the real network and the synthetic world",
+        loc="left",
+        wrap=True,
+    )
     fig.tight_layout()
     data = pd.concat(frames, ignore_index=True)
     return fig, data[["series", "label", "metric", "scenario", "mean", "low", "high", "seed_count"]]

@@ -23,8 +23,11 @@ __all__ = [
 ]
 
 
-def plot_degree_distribution(world: SocialWorld):
-    """Complementary cumulative distribution of ties per person (log-log), median marked."""
+def plot_degree_distribution(world: SocialWorld, *, title: str | None = None):
+    """Complementary cumulative distribution of ties per person (log-log), median marked.
+
+    ``title`` (default a description) lets the notebook state its takeaway.
+    """
     import matplotlib.pyplot as plt
 
     deg = np.sort(world.person_attrs["tie_count"].to_numpy())
@@ -45,9 +48,9 @@ def plot_degree_distribution(world: SocialWorld):
         linewidth=1,
         label=f"target median ({world.params.median_ties:g})",
     )
-    ax.set_xlabel("Number of ties or friends")
-    ax.set_ylabel("Share of people with at least that many")
-    ax.set_title("Heavy-tailed numbers of ties")
+    ax.set_xlabel("Number of ties or friends (log scale)")
+    ax.set_ylabel("Share of people with at least that many (log scale)")
+    ax.set_title(title or "Heavy-tailed numbers of ties", loc="left", wrap=True)
     ax.legend()
     data = pd.concat(
         [
@@ -59,8 +62,17 @@ def plot_degree_distribution(world: SocialWorld):
     return fig, data
 
 
-def plot_clustering_by_degree(table: pd.DataFrame, target: float = 0.14, target_degree: float = 99):
-    """Average local clustering by number of ties, with the published anchor."""
+def plot_clustering_by_degree(
+    table: pd.DataFrame,
+    target: float = 0.14,
+    target_degree: float = 99,
+    *,
+    title: str | None = None,
+):
+    """Average local clustering by number of ties, with the published anchor.
+
+    ``title`` (default a description) lets the notebook state its takeaway.
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -74,15 +86,17 @@ def plot_clustering_by_degree(table: pd.DataFrame, target: float = 0.14, target_
         zorder=3,
         label="Facebook 2011 (about 0.14 at ~100)",
     )
-    ax.set_xlabel("Number of ties (bin median)")
-    ax.set_ylabel("Average local clustering")
+    ax.set_xlabel("Number of ties (bin median, log scale)")
+    ax.set_ylabel("Average local clustering\n(share of contact pairs who know each other)")
     ax.set_ylim(0, max(0.6, float(table["local_clustering"].max()) * 1.1))
-    ax.set_title("How many of a person's contacts know each other")
+    ax.set_title(title or "How many of a person's contacts know each other", loc="left", wrap=True)
     ax.legend()
     return fig, table.copy()
 
 
-def plot_ego_network(world: SocialWorld, person_id: int, *, seed: int = 2016):
+def plot_ego_network(
+    world: SocialWorld, person_id: int, *, seed: int = 2016, title: str | None = None
+):
     """Draw one person's ego network (seeded spring layout); sensitive ties in red."""
     import matplotlib.pyplot as plt
     import networkx as nx
@@ -103,7 +117,11 @@ def plot_ego_network(world: SocialWorld, person_id: int, *, seed: int = 2016):
     nx.draw_networkx_nodes(
         graph, pos, nodelist=[person_id], node_size=220, node_color=ORANGE, ax=ax
     )
-    ax.set_title(f"Ego network of person {person_id} ({role[person_id]}); sensitive ties in red")
+    ax.set_title(
+        title or f"Ego network of person {person_id} ({role[person_id]}); sensitive ties in red",
+        loc="left",
+        wrap=True,
+    )
     ax.set_axis_off()
     rows = [
         (
@@ -136,7 +154,9 @@ def plot_ego_network(world: SocialWorld, person_id: int, *, seed: int = 2016):
     return fig, data.sort_values(["person_a_id", "person_b_id"], ignore_index=True)
 
 
-def plot_clustering_by_world_size(table: pd.DataFrame, target: float = 0.14):
+def plot_clustering_by_world_size(
+    table: pd.DataFrame, target: float = 0.14, *, title: str | None = None
+):
     """Clustering near the median degree against world size (log axis), with the target.
 
     Parameters
@@ -169,10 +189,10 @@ def plot_clustering_by_world_size(table: pd.DataFrame, target: float = 0.14):
     )
     ax.set_xticks(table["people"], [f"{int(n):,}" for n in table["people"]])
     ax.minorticks_off()
-    ax.set_xlabel("People in the world")
-    ax.set_ylabel("Clustering near the median degree")
+    ax.set_xlabel("People in the world (log scale)")
+    ax.set_ylabel("Clustering near the median\nnumber of ties")
     ax.set_ylim(0, 0.4)
-    ax.set_title("Clustering settles as the world grows", loc="left")
+    ax.set_title(title or "Clustering settles as the world grows", loc="left", wrap=True)
     ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.16))
     return fig, table.copy()
 
@@ -185,7 +205,7 @@ _VISIBILITY_SERIES = {
 }
 
 
-def plot_visibility_by_kind(seen: pd.DataFrame):
+def plot_visibility_by_kind(seen: pd.DataFrame, *, title: str | None = None):
     """Draw the share of ties of each kind that phones, WhatsApp and Facebook see.
 
     Parameters
@@ -228,8 +248,8 @@ def plot_visibility_by_kind(seen: pd.DataFrame):
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share of ties of this kind")
-    ax.set_title("Which ties phones, WhatsApp and Facebook can see", loc="left")
+    ax.set_xlabel("Share of ties of this kind (%)")
+    ax.set_title(title or "Which ties phones, WhatsApp and Facebook can see", loc="left", wrap=True)
     ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.08))
     return fig, seen.reset_index(drop=True)
 
@@ -241,7 +261,7 @@ _NORMALISATION_SERIES = {
 }
 
 
-def plot_normalisation_by_country(by_country: pd.DataFrame):
+def plot_normalisation_by_country(by_country: pd.DataFrame, *, title: str | None = None):
     """Draw the share of address-book entries that normalise, by the owner's country.
 
     Parameters
@@ -276,9 +296,11 @@ def plot_normalisation_by_country(by_country: pd.DataFrame):
     ax.set_xticks(x, countries)
     ax.set_ylim(0.5, 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel("Share of address-book entries")
+    ax.set_ylabel("Share of address-book entries (%)")
     ax.set_title(
-        "Address-book entries that phonenumbers can normalise, by owner country", loc="left"
+        title or "Address-book entries that phonenumbers can normalise, by owner country",
+        loc="left",
+        wrap=True,
     )
     ax.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.1))
     return fig, by_country.reset_index(drop=True)
