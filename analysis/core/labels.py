@@ -144,8 +144,46 @@ PARAMETER_LABELS: dict[str, str] = {
     "facebook_phone_on_file_share": "Facebook accounts with a phone on file",
     "uploads_contacts_to_facebook": "Facebook users uploading contacts",
     "address_books": "Address books shared with Facebook",
+    "instagram_given_facebook_share": "Facebook users also on Instagram",
+    "facebook_phone_stale_share": "Facebook phone numbers out of date",
+    "facebook_app_same_phone_share": "Facebook app on the same phone as WhatsApp",
+    "whatsapp_new_user_share": "WhatsApp users who joined after the change",
+    "whatsapp_left_share": "WhatsApp users who left",
+    "opt_out_before_agreeing_share": "Opt-outs made before agreeing (not in the 30 days)",
+    "opt_out_day_half_life_days": "How fast opt-outs came in the 30 days (half-life, days)",
+    "acceptance_delay_mean_days": "Days before users accepted the new terms (mean)",
+    "city_zipf_exponent": "How concentrated people are in big cities",
+    "last_seen_mean_hours": "Hours since last seen (mean)",
+    "degree_sigma": "Spread of the number of ties",
+    "family_size": "Family size",
+    "family_density": "Share of family members tied to each other",
+    "work_size": "Workplace size",
+    "work_density": "Share of colleagues tied to each other",
+    "work_share": "People with a workplace",
+    "friend_group_size": "Friend-group size",
+    "friend_group_density": "Share of a friend group tied to each other",
+    "country_wide_group_share": "Friend groups spread over a whole country",
+    "cross_country_share": "Ties that cross a border",
+    "professional_same_city_share": "Doctors, lawyers and journalists in their clients' city",
+    "ex_partner_share": "People with an ex-partner among their ties",
+    "businesses_per_book": "Businesses per address book",
+    "outside_per_book": "Contacts outside the world per address book",
+    "service_codes_per_book": "Service numbers per address book",
+    "duplicate_entry_share": "Duplicate address-book entries",
+    "contact_edge_weight": "Weight of an uploaded contact in friend suggestions",
+    "name_match_threshold": "Name-match score needed to attach a number",
+    "min_agreeing_uploaders": "Uploaders who must agree on a number's name",
+    "last_seen_bucket_minutes": "Precision of last-seen times in the fingerprint (minutes)",
+    "list_size_median": "Customer-list size (median)",
+    "list_size_sigma": "Spread of customer-list sizes",
+    "email_share": "Customers listed with an email address",
+    "email_messy_share": "Email addresses written untidily",
+    "min_audience_size": "Minimum audience size for an ad",
+    "typo_share": "Entries with a typing error",
 }
-"""The unknown parameters of the sensitivity runs (``analysis.results.robustness``)."""
+"""The unknown parameters of the sensitivity runs (``analysis.results.robustness``) and of
+the Morris sweep (``analysis.results.sweep``); a name that two parameter classes share
+(``typo_share``) is qualified by :func:`analysis.results.screening.parameter_words`."""
 
 
 ZERO_REASONS: dict[str, str] = {

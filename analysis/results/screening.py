@@ -237,9 +237,9 @@ def parameter_words(name: str) -> str:
     A name qualified by its class (``ads.typo_share``) says which one it is.
 
     >>> parameter_words("facebook_app_same_phone_share")
-    'Facebook app same phone share'
+    'Facebook app on the same phone as WhatsApp'
     >>> parameter_words("ads.typo_share")
-    'Typo share (customer lists)'
+    'Entries with a typing error (customer lists)'
     """
     from analysis.core.labels import PARAMETER_LABELS
 
