@@ -133,7 +133,7 @@ def test_readme_lists_every_notebook_and_figure(notebooks):
 
 #: Notebooks whose reader-edition tables are checked for code names (issue #13); the
 #: others join the list as their tables move to ``plain_table``.
-PLAIN_NOTEBOOKS = ("01", "02", "05", "06", "07", "09", "10")
+PLAIN_NOTEBOOKS = ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10")
 #: A code name: lower-case words joined by underscores (``whatsapp_caused_edge_count``).
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 

@@ -121,10 +121,6 @@ def run_seeds(
     }
 
 
-def _pct(mean: float, low: float, high: float) -> str:
-    return f"{100 * mean:.1f}% ({100 * max(low, 0):.1f}-{100 * min(high, 1):.1f}%)"
-
-
 def headline_numbers(
     summary: pd.DataFrame,
     rows: Sequence[tuple[str, str, str, str]],
@@ -147,7 +143,8 @@ def headline_numbers(
     Returns
     -------
     pandas.DataFrame
-        ``finding`` and ``share of WhatsApp users (95% interval)``.
+        ``finding``, ``scenario`` and the share of WhatsApp users as ``mean``, ``low`` and
+        ``high`` (show it with :func:`analysis.report.plain_table`).
     """
     from analysis.linking.tiers import TIERS
 
@@ -164,7 +161,10 @@ def headline_numbers(
         out.append(
             {
                 "finding": text,
-                "share of WhatsApp users (95% interval)": _pct(r["mean"], r["low"], r["high"]),
+                "scenario": scen,
+                "mean": float(r["mean"]),
+                "low": float(max(r["low"], 0.0)),
+                "high": float(min(r["high"], 1.0)),
             }
         )
     return pd.DataFrame(out)

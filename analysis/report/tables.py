@@ -33,7 +33,7 @@ import pandas as pd
 
 from analysis.core.formatting import fmt_count, fmt_estimate, fmt_share
 from analysis.core.labels import ZERO_REASONS, column_label, labels_for
-from analysis.results.metrics import METRICS
+from analysis.results.metrics import HEADLINE_SCENARIO_TITLES, METRICS
 
 __all__ = [
     "CODE_COLUMNS",
@@ -152,6 +152,9 @@ def plain_table(
     Match (95% interval)
             50% (45-55%)
     >>> t = pd.DataFrame({"scenario": ["mix_2016", "my_mix"], "group": ["left", "left"]})
+    >>> print(plain_table(pd.DataFrame({"scenario": ["accepted_then_left"]})))
+                       Scenario
+    Accepted, shared, then left
     >>> print(plain_table(t, labels={"scenario": {"my_mix": "My mix"},
     ...                              "group": {"left": "left WhatsApp"}}))
         Scenario         Group
@@ -215,6 +218,8 @@ def plain_table(
         header = (headers or {}).get(name) or column_label(name)
         if name in CODE_COLUMNS or (labels and name in labels):
             words = dict(labels_for(CODE_COLUMNS[name])) if name in CODE_COLUMNS else {}
+            if CODE_COLUMNS.get(name) == "scenario":  # the headlines' own time scenarios
+                words = {**HEADLINE_SCENARIO_TITLES, **words}
             words.update((labels or {}).get(name, {}))
             out[header] = [words.get(v, str(v)) for v in values]
             numeric.append(False)

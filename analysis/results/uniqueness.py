@@ -506,6 +506,17 @@ def load_uniqueness(out: Path | str = UNIQUENESS_DIR) -> dict[str, Any]:
     return res
 
 
+def _cell_share(x: float) -> str:
+    """Write a share for a table: ``under 0.1%`` when too small to print (``0.0%`` reads as 0).
+
+    >>> _cell_share(0.0002), _cell_share(0.0), _cell_share(0.25)
+    ('under 0.1%', '0%', '25%')
+    """
+    from analysis.core.formatting import fmt_share
+
+    return "under 0.1%" if 0 < x < 0.0005 else fmt_share(x)
+
+
 def by_size_table(simulated: pd.DataFrame, steps: Sequence[str] = CURVE_STEPS) -> pd.DataFrame:
     """Measured share unique per world size (mean over seeds), and the fingerprint link's recall.
 
@@ -515,7 +526,7 @@ def by_size_table(simulated: pd.DataFrame, steps: Sequence[str] = CURVE_STEPS) -
         ``people``, ``WhatsApp users compared``, one ``unique: <step>`` column per step,
         ``fingerprint link recall``, ``seeds``.
     """
-    from analysis.core.formatting import fmt_count, fmt_share
+    from analysis.core.formatting import fmt_count
 
     g = simulated.groupby("n_people")
     recs = []
@@ -527,11 +538,11 @@ def by_size_table(simulated: pd.DataFrame, steps: Sequence[str] = CURVE_STEPS) -
             ),
         }
         for step in steps:
-            rec[f"unique: {step.lstrip('+ ')}"] = fmt_share(
+            rec[f"unique: {step.lstrip('+ ')}"] = _cell_share(
                 part.loc[part["features"] == step, "unique_share"].mean()
             )
         link = part.loc[part["features"] == "fingerprint link (device fields)", "link_recall"]
-        rec["fingerprint link recall"] = fmt_share(link.mean())
+        rec["fingerprint link recall"] = _cell_share(link.mean())
         rec["seeds"] = int(part["seed"].nunique())
         recs.append(rec)
     return pd.DataFrame(recs)
@@ -546,7 +557,7 @@ def country_table(countries: pd.DataFrame) -> pd.DataFrame:
         ``country``, ``WhatsApp users in 2016``, ``count confidence``, then per step
         ``unique`` and ``group of at most 5`` columns.
     """
-    from analysis.core.formatting import fmt_count, fmt_share
+    from analysis.core.formatting import fmt_count
 
     recs = []
     for _code, part in countries.groupby("country_code", sort=False):
@@ -558,8 +569,8 @@ def country_table(countries: pd.DataFrame) -> pd.DataFrame:
         }
         for r in part.itertuples(index=False):
             step = r.features.lstrip("+ ")
-            rec[f"unique: {step}"] = fmt_share(r.unique_share)
-            rec[f"at most 5 share it: {step}"] = fmt_share(r.k5_share)
+            rec[f"unique: {step}"] = _cell_share(r.unique_share)
+            rec[f"at most 5 share it: {step}"] = _cell_share(r.k5_share)
         recs.append(rec)
     return pd.DataFrame(recs)
 

@@ -47,7 +47,7 @@ def plot_precision_recall(scores: pd.DataFrame, *, title: str):
     ax.set_xticks(x, data["mechanism_label"])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1.05)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.08), ncols=2)
     return fig, data
 
@@ -64,7 +64,7 @@ def plot_uploader_curve(inf_scores: pd.DataFrame, *, title: str):
     ax.set_xticks(inf_scores["min_uploaders"])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1.05)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.legend(frameon=False)
     return fig, inf_scores[["min_uploaders", "accounts_given_number", "precision", "recall"]].copy()
 
@@ -211,7 +211,7 @@ def plot_window_curve(curve_summary: pd.DataFrame, labels: Mapping[str, str], *,
     ax.set_ylabel("Share of WhatsApp users")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.legend(frameon=False, fontsize=7, loc="lower left")
     data = curve_summary[curve_summary["scenario"].isin(list(labels))].reset_index(drop=True)
     return fig, data
@@ -274,6 +274,6 @@ def plot_uniqueness(table: pd.DataFrame, *, title: str):
     ax.set_xticks(x, table["features"], rotation=30, ha="right")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1.12)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     return fig, table[["features", "n", "n_combinations", "unique_share", "entropy_bits"]].copy()

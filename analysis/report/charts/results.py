@@ -21,7 +21,12 @@ __all__ = [
 ]
 
 
-def plot_linking(summary: pd.DataFrame, scenario_titles: Mapping[str, str] | None = None):
+def plot_linking(
+    summary: pd.DataFrame,
+    scenario_titles: Mapping[str, str] | None = None,
+    *,
+    title: str = "What reached Facebook, and what it may join and use, by scenario",
+):
     """Plot the four linking tiers per scenario (grouped bars, 95% intervals).
 
     (a) WhatsApp data reached Facebook; (b) Facebook may join it to the person's account for
@@ -67,12 +72,17 @@ def plot_linking(summary: pd.DataFrame, scenario_titles: Mapping[str, str] | Non
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share of WhatsApp users (people who left included)")
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2, fontsize=8)
-    ax.set_title("What reached Facebook, and what it may join and use, by scenario", loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     data["scenario_title"] = data["scenario"].map(scenario_titles)
     return fig, data.reset_index(drop=True)
 
 
-def plot_headlines(summary: pd.DataFrame, headlines: Mapping = HEADLINES):
+def plot_headlines(
+    summary: pd.DataFrame,
+    headlines: Mapping = HEADLINES,
+    *,
+    title: str = "Headline figures, each with its range over worlds",
+):
     """Plot the headline shares as dots with their 95% interval over seeds.
 
     Returns ``(fig, data)``.
@@ -115,7 +125,7 @@ def plot_headlines(summary: pd.DataFrame, headlines: Mapping = HEADLINES):
     ax.set_xlabel("Share of the people each figure counts (dot: mean; bar: 95% interval)")
     for yy, m, lo, hi in zip(y, data["mean"], data["low"], data["high"], strict=True):
         ax.text(hi, yy, f"  {fmt_estimate(m, lo, hi, style='table')}", va="center", fontsize=8)
-    ax.set_title("Headline figures, each with its range over worlds", loc="left")
+    ax.set_title(title, loc="left", wrap=True)
     return fig, data
 
 

@@ -18,6 +18,8 @@ def plot_convergence_curves(
     headlines: Mapping[tuple[str, str], str],
     units: Mapping[str, str],
     default_size: int | None = None,
+    *,
+    title: str | None = None,
 ):
     """Plot each headline (mean, 95% interval over seeds) against world size, one panel each.
 
@@ -31,6 +33,8 @@ def plot_convergence_curves(
         metric -> ``"share"`` (axis in percent) or anything else (plain numbers).
     default_size : int, optional
         Marked with a dashed line (the headline worlds' size).
+    title : str, optional
+        The chart's takeaway, written above the panels.
 
     Returns ``(fig, data)``.
     """
@@ -72,7 +76,7 @@ def plot_convergence_curves(
         ax.set_title(textwrap.fill(lab, 52), fontsize=8, loc="left")
     for ax in axes[: len(labels)][-3:]:
         ax.set_xlabel("People in the world", fontsize=8)
-    fig.tight_layout()
+    _layout(fig, title)
     return fig, data
 
 
@@ -81,12 +85,14 @@ def plot_uniqueness_curve(
     expected: pd.DataFrame,
     countries: pd.DataFrame,
     steps: tuple[str, ...],
+    *,
+    title: str | None = None,
 ):
     """Share of WhatsApp users unique on the shared phone details, by number of users.
 
     Dots: generated populations (mean over seeds); lines: the expected share from the
     model's combination probabilities; crosses: each country's real number of WhatsApp
-    users in 2016.
+    users in 2016. ``title``, if given, states the takeaway above the key line.
 
     Returns ``(fig, data)``.
     """
@@ -133,8 +139,17 @@ def plot_uniqueness_curve(
         fontsize=8,
         loc="left",
     )
-    fig.tight_layout()
+    _layout(fig, title)
     return fig, pd.concat(frames, ignore_index=True)
+
+
+def _layout(fig, title: str | None) -> None:
+    """Lay the panels out, keeping ~0.45 inch above them for ``title`` when there is one."""
+    if not title:
+        fig.tight_layout()
+        return
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
 
 
 def _words(name: str, labels: Mapping[str, str]) -> str:
@@ -150,8 +165,12 @@ def _words(name: str, labels: Mapping[str, str]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def plot_drivers(drivers: pd.DataFrame, labels: Mapping[str, str], top: int = 5):
+def plot_drivers(
+    drivers: pd.DataFrame, labels: Mapping[str, str], top: int = 5, *, title: str | None = None
+):
     """Morris mu* (bars) and sigma (whiskers) of each headline's top parameters, one panel each.
+
+    ``title``, if given, states the takeaway above the panels.
 
     Returns ``(fig, data)``.
     """
@@ -176,5 +195,5 @@ def plot_drivers(drivers: pd.DataFrame, labels: Mapping[str, str], top: int = 5)
         ax.set_title(lab, fontsize=8, loc="left")
     for ax in axes[: len(heads)][-2:]:
         ax.set_xlabel("mu* (change over the plausible range)", fontsize=7)
-    fig.tight_layout()
+    _layout(fig, title)
     return fig, data
