@@ -21,6 +21,7 @@ from analysis.core.params import Params
 __all__ = [
     "MECHANISM_JOINS",
     "PARAMETER_MODULES",
+    "cite_sources",
     "country_inputs_table",
     "data_flow_table",
     "decisions_overview",
@@ -32,6 +33,7 @@ __all__ = [
     "primary_sources_table",
     "regime_flow_table",
     "scenario_overview",
+    "used_in_words",
 ]
 
 
@@ -316,3 +318,41 @@ def notebook_parameters() -> pd.DataFrame:
                         }
                     )
     return pd.DataFrame(rows, columns=["notebook", "parameter", "default"])
+
+
+def cite_sources(ids: str, documents: pd.Series | None = None) -> str:
+    """Source ids (``"a;b"``) -> the documents' names, for tables that readers see.
+
+    Parameters
+    ----------
+    ids : str
+        Source ids separated by ``;`` (as in ``policy_flows.csv``).
+    documents : pandas.Series, optional
+        Source id -> document name (default: the ``label`` column of
+        :func:`primary_sources_table`). An unknown id is kept as it is.
+
+    >>> cite_sources("x; y", pd.Series({"x": "A decision (2017)"}))
+    'A decision (2017); y'
+    """
+    if documents is None:
+        documents = primary_sources_table()["label"]
+    return "; ".join(documents.get(i.strip(), i.strip()) for i in str(ids).split(";") if i.strip())
+
+
+def used_in_words(text: str) -> str:
+    """Where a source is used (``"scenario no_opt_out; regime eu_paused"``), in words.
+
+    >>> used_in_words("regime eu_paused; decisions all")
+    'regime eu paused; the decisions table'
+    """
+    from analysis.core.labels import label
+
+    words = {
+        "scenario": lambda c: label("scenario", c),
+        "consent": lambda c: label("consent_state", c),
+        "regime": lambda c: f"regime {c.replace('_', ' ')}",
+        "decisions": lambda c: "the decisions table",
+        "countries": lambda c: "the country inputs",
+    }
+    items = [i.strip().partition(" ") for i in str(text).split(";") if i.strip()]
+    return "; ".join(words[k](c) if k in words else f"{k} {c}" for k, _, c in items)
