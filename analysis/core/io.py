@@ -6,6 +6,7 @@ renames it over the target (an atomic step on POSIX file systems).
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ __all__ = [
     "atomic_write_text",
     "atomic_write_with",
     "write_csv",
+    "write_json",
     "write_parquet",
 ]
 
@@ -76,11 +78,27 @@ def atomic_write_with(target: str | Path, writer: Callable[[Path], object]) -> P
     return Path(target)
 
 
-def write_parquet(frame: pd.DataFrame, target: str | Path) -> Path:
-    """Write ``frame`` as parquet, atomically and byte-reproducibly (no index, zstd)."""
+def write_parquet(frame: pd.DataFrame, target: str | Path, *, compression: str = "zstd") -> Path:
+    """Write ``frame`` as parquet, atomically and byte-reproducibly (no index).
+
+    ``compression`` is zstd by default; the tracked results folders use ``"snappy"``
+    (pandas' default), which they were first written with.
+    """
     return atomic_write_with(
-        target, lambda tmp: frame.to_parquet(tmp, index=False, compression="zstd", engine="pyarrow")
+        target,
+        lambda tmp: frame.to_parquet(tmp, index=False, compression=compression, engine="pyarrow"),
     )
+
+
+def write_json(obj: object, target: str | Path) -> Path:
+    """Write ``obj`` as indented JSON with sorted keys and a final newline, atomically.
+
+    >>> import tempfile, pathlib
+    >>> p = write_json({"b": 1, "a": [2]}, pathlib.Path(tempfile.mkdtemp()) / "m.json")
+    >>> p.read_text().splitlines()
+    ['{', '  "a": [', '    2', '  ],', '  "b": 1', '}']
+    """
+    return atomic_write_text(target, json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
 def write_csv(frame: pd.DataFrame, target: str | Path) -> Path:

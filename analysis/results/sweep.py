@@ -24,10 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,7 +32,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.core.paths import DATA_DIR, ROOT
+from analysis.core.io import write_json, write_parquet
+from analysis.core.paths import DATA_DIR
+from analysis.core.provenance import provenance
 from analysis.results.metrics import HEADLINES
 
 __all__ = [
@@ -277,36 +276,6 @@ def _task_file(out: Path, point: int, seed: int) -> Path:
     return out / "rows" / f"point={point:04d}-seed={seed}.parquet"
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _atomic_json(obj: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(obj, fh, indent=2, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, path)
-
-
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def _config_parameters(config: SweepConfig) -> list[SweptParameter]:
     params = swept_parameters()
     if config.parameters is None:
@@ -386,8 +355,8 @@ def run_sweep(
                 "design seed or parameters differ): use another --out or remove it"
             )
     manifest = {"design": record, "complete": False}
-    _atomic_json(manifest, manifest_path)
-    _atomic_parquet(design, out / "design.parquet")
+    write_json(manifest, manifest_path)
+    write_parquet(design, out / "design.parquet", compression="snappy")
     rows = design.to_dict(orient="records")
     tasks = [(r, s) for r in rows for s in config.seeds]
     todo = [(r, s) for r, s in tasks if not _task_file(out, int(r["point"]), s).exists()]
@@ -414,7 +383,7 @@ def run_sweep(
             try:
                 for fut in as_completed(futures):
                     point, seed = futures[fut]
-                    _atomic_parquet(fut.result(), _task_file(out, point, seed))
+                    write_parquet(fut.result(), _task_file(out, point, seed), compression="snappy")
                     bar.update(1)
             finally:
                 bar.close()
@@ -428,10 +397,9 @@ def run_sweep(
         "tasks": len(tasks),
         "tasks_done": n_done,
         "rows": int(sum(pd.read_parquet(p).shape[0] for p in done if p.exists())),
-        "package_version": _version(),
-        "commit": _commit(),
+        **provenance(),
     }
-    _atomic_json(manifest, manifest_path)
+    write_json(manifest, manifest_path)
     return manifest
 
 
@@ -456,17 +424,8 @@ def write_check(out: Path | str = RESULTS_DIR) -> Path:
     out = Path(out)
     manifest, design, _ = load_sweep(out)
     path = out / "check.parquet"
-    _atomic_parquet(check_rows(design, manifest["design"]["seeds"]), path)
+    write_parquet(check_rows(design, manifest["design"]["seeds"]), path, compression="snappy")
     return path
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("whatsapp-facebook-2016")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def load_sweep(out: Path | str = RESULTS_DIR) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:

@@ -37,8 +37,6 @@ device models (more cells: more unique) and a last-seen clock that is not expone
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,8 +44,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.core.io import write_json, write_parquet
 from analysis.core.paths import DATA_DIR
 from analysis.core.progress import iterate
+from analysis.core.provenance import provenance
 from analysis.world.params import WorldParams
 
 __all__ = [
@@ -433,18 +433,6 @@ def simulated_uniqueness(
     return out
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def run_uniqueness(
     out: Path | str = UNIQUENESS_DIR,
     sizes: Sequence[int] = SIM_SIZES,
@@ -457,8 +445,6 @@ def run_uniqueness(
     Writes ``simulated.parquet``, ``expected.parquet``, ``countries.parquet`` and
     ``manifest.json`` into ``out`` (each to a temporary file, then renamed).
     """
-    from analysis.results.world_size import _commit, _version
-
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"out = {str(out)!r} is a file, not a folder")
@@ -466,7 +452,7 @@ def run_uniqueness(
     exp = expected_uniqueness()
     countries = country_extrapolation()
     for name, df in (("simulated", sim), ("expected", exp), ("countries", countries)):
-        _atomic_parquet(df, out / f"{name}.parquet")
+        write_parquet(df, out / f"{name}.parquet", compression="snappy")
     manifest = {
         "what": "fingerprint uniqueness against population size; expected curve; countries",
         "method_expected": "sum over combinations of p (1 - p)^(n - 1) (unique) and "
@@ -475,15 +461,9 @@ def run_uniqueness(
         "sizes": [int(n) for n in sizes],
         "seeds": [int(s) for s in seeds],
         "rows": {"simulated": len(sim), "expected": len(exp), "countries": len(countries)},
-        "package_version": _version(),
-        "commit": _commit(),
+        **provenance(),
     }
-    path = out / "manifest.json"
-    fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(manifest, fh, indent=2, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, path)
+    write_json(manifest, out / "manifest.json")
     return manifest
 
 

@@ -25,9 +25,6 @@ percentage point; rates and counts per world: 5% of the value), and whether it i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,8 +32,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.core.paths import DATA_DIR, ROOT
+from analysis.core.io import write_json, write_parquet
+from analysis.core.paths import DATA_DIR
 from analysis.core.progress import iterate
+from analysis.core.provenance import provenance
 from analysis.results.headlines import headline_metrics, summarise
 from analysis.results.metrics import HEADLINES, METRICS
 
@@ -164,36 +163,6 @@ def _task_file(out: Path, n_people: int, seed: int) -> Path:
     return out / "rows" / f"n={n_people:08d}-seed={seed}.parquet"
 
 
-def _atomic_write(out: Path, write) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("whatsapp-facebook-2016")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def run_convergence(
     out: Path | str = CONVERGENCE_DIR,
     sizes: Sequence[int] = DEFAULT_SIZES,
@@ -237,7 +206,7 @@ def run_convergence(
         todo = todo[: max(int(max_worlds), 0)]
     for n, s in iterate(todo, progress, "worlds"):
         df = world_rows(n, s)
-        _atomic_write(_task_file(out, n, s), lambda p, df=df: df.to_parquet(p, index=False))
+        write_parquet(df, _task_file(out, n, s), compression="snappy")
     done = [t for t in tasks if _task_file(out, *t).exists()]
     rows = sum(len(pd.read_parquet(_task_file(out, *t))) for t in done)
     manifest = {
@@ -249,13 +218,9 @@ def run_convergence(
         "worlds_done": len(done),
         "complete": len(done) == len(tasks),
         "rows": int(rows),
-        "package_version": _version(),
-        "commit": _commit(),
+        **provenance(),
     }
-    _atomic_write(
-        out / "manifest.json",
-        lambda p: Path(p).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n"),
-    )
+    write_json(manifest, out / "manifest.json")
     return manifest
 
 
