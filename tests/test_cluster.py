@@ -3,7 +3,6 @@
 import pytest
 
 from analysis.core import cluster
-from tests.dask_cluster import separate_cluster
 
 
 def test_address_from_environment(monkeypatch):
@@ -15,8 +14,7 @@ def test_address_from_environment(monkeypatch):
         cluster.scheduler_address()
 
 
-def test_separate_scheduler_runs_tasks(tmp_path):
-    with separate_cluster(tmp_path) as address:
-        with cluster.dask_client(address) as client:
-            assert client.scheduler.address == address
-            assert client.gather(client.map(pow, [2, 3], [10, 2])) == [1024, 9]
+def test_separate_scheduler_runs_tasks(dask_scheduler):
+    with cluster.dask_client(dask_scheduler) as client:
+        assert client.scheduler.address == dask_scheduler
+        assert client.gather(client.map(pow, [2, 3], [10, 2])) == [1024, 9]

@@ -18,7 +18,6 @@ from analysis.world.params import SocialParams, WorldParams
 from analysis.world.population import generate_population
 from analysis.world.shards import ShardError, plan_shards
 from analysis.world.socialworld import build_social_world
-from tests.dask_cluster import separate_cluster
 
 COUNTRIES = ["DE", "IN"]
 SMALL = "[social]\nmedian_ties = 15\n"
@@ -82,10 +81,8 @@ def test_local_run_writes_every_table_with_per_country_rows(local):
     assert head.loc[("mix_2016", "own_join_share"), "value"] == pytest.approx(expected)
 
 
-def test_run_through_a_separate_scheduler_gives_the_same_tables(local, tmp_path):
-    (tmp_path / "cluster").mkdir()
-    with separate_cluster(tmp_path / "cluster") as address:
-        assert main(_args(tmp_path, "dask", "--scheduler", address)) == 0
+def test_run_through_a_separate_scheduler_gives_the_same_tables(local, tmp_path, dask_scheduler):
+    assert main(_args(tmp_path, "dask", "--scheduler", dask_scheduler)) == 0
     assert _files(tmp_path / "dask") == _files(local)
 
 

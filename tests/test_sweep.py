@@ -10,7 +10,6 @@ import pytest
 
 from analysis.cli import main
 from analysis.results import sweep
-from tests.dask_cluster import separate_cluster
 
 PARAMS = ["whatsapp_new_user_share", "opt_out_uptake_share"]
 ARGS = ["--n-people", "120", "--trajectories", "1", "--seeds", "0", "1", "--parameters", *PARAMS]
@@ -18,9 +17,8 @@ ARGS += ["--no-progress"]
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    with separate_cluster(tmp_path_factory.mktemp("dask")) as address:
-        yield address
+def cluster(dask_scheduler):
+    return dask_scheduler
 
 
 @pytest.fixture(scope="module")

@@ -68,10 +68,25 @@ def load_sources() -> pd.DataFrame:
         Columns ``kind, date, label, citation, url_or_reference``. ``date`` is written
         ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (as precise as the record is).
 
+    The checked frame is cached for as long as :func:`analysis.core.reference.load`
+    keeps the same file read; callers must not modify it (take a ``.copy()``).
+
     >>> load_sources().loc["delhi_hc_2016", "date"]
     '2016-09-23'
     """
     frame = load("sources")
+    if _CHECKED_SOURCES and _CHECKED_SOURCES[0] is frame:
+        return _CHECKED_SOURCES[1]
+    checked = _check_sources(frame)
+    _CHECKED_SOURCES[:] = [frame, checked]
+    return checked
+
+
+#: ``[the frame load("sources") returned, its checked and indexed form]``.
+_CHECKED_SOURCES: list[pd.DataFrame] = []
+
+
+def _check_sources(frame: pd.DataFrame) -> pd.DataFrame:
     if frame["source_id"].duplicated().any():
         dup = frame.loc[frame["source_id"].duplicated(), "source_id"].iloc[0]
         raise ReferenceDataError(f"sources.csv: source_id {dup!r} appears twice")
