@@ -10,6 +10,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
+# Bytecode caches: the test suite starts about thirty fresh interpreters (notebook kernels,
+# CLI subprocesses, Dask workers); where the environment sets PYTHONDONTWRITEBYTECODE (as
+# some containers do), each of them would compile pandas, scipy and the package from
+# source again, about 6 CPU seconds apiece. The caches go to .venv/ and __pycache__/,
+# which git ignores.
+unexport PYTHONDONTWRITEBYTECODE
 # JupyterLab refuses to start as root without --allow-root; many containers run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 

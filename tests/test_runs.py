@@ -36,7 +36,9 @@ def snapshot() -> dict:
         text=True,
         check=True,
     ).stdout
-    return {"files": files, "git": sorted(status.splitlines())}
+    # bytecode caches (Python's and numba's) may appear while other tests import modules
+    lines = [ln for ln in status.splitlines() if not ln.rstrip("/").endswith("__pycache__")]
+    return {"files": files, "git": sorted(lines)}
 
 
 def readme_papermill_example() -> list[str]:

@@ -49,7 +49,7 @@ from analysis.linking.params import (
     PURPOSE_CLASSES,
     LinkingParams,
 )
-from analysis.policy.consent import effective_states, flow_cube
+from analysis.policy.consent import ScenarioFlows
 from analysis.policy.flows import FIELDS, PURPOSES
 from analysis.policy.scenarios import Scenario
 
@@ -187,9 +187,9 @@ def compute_links(
         Reuse :func:`infer_numbers` output computed on the same world (it does not depend
         on the scenario unless the address-book switch is on, in which case it is redone).
     """
-    cube = flow_cube(people, scenario, seed=seed)
-    reach = flow_cube(people, scenario, seed=seed, use="reach")
-    states = effective_states(people, scenario, seed=seed)
+    flows = ScenarioFlows(people, scenario, seed=seed)
+    cube, reach = flows.cubes()
+    states = flows.states()
     return links_from_cubes(
         people, scenario, reach, cube, states, social, params, inferred=inferred
     )
@@ -288,8 +288,7 @@ def link_table(
     if day is None:
         cube, reach = links.cube, links.reach if links.reach is not None else links.cube
     else:
-        cube = flow_cube(people, scenario, day=day, seed=seed)
-        reach = flow_cube(people, scenario, day=day, seed=seed, use="reach")
+        cube, reach = ScenarioFlows(people, scenario, seed=seed).cubes(day)
     out = {
         "person_id": pid,
         "country_code": people["country_code"].to_numpy(),
@@ -442,12 +441,12 @@ def window_curve(
     wa = people["is_whatsapp_user"].to_numpy(bool)
     n_wa = max(int(wa.sum()), 1)
     linked = _correct_links(people, links)
-    first_own = flow_cube(people, links.scenario, day=0, seed=seed)
+    flows = ScenarioFlows(people, links.scenario, seed=seed)
+    first_own, _ = flows.cubes(0)
     sug, ads = PURPOSES.index("suggestions"), PURPOSES.index("ads")
     rows = []
     for d in days:
-        cube = flow_cube(people, links.scenario, day=int(d), seed=seed)
-        reach = flow_cube(people, links.scenario, day=int(d), seed=seed, use="reach")
+        cube, reach = flows.cubes(int(d))
         held = cube | first_own  # opting out on a later day keeps what the first days gave
         usable = np.zeros((len(people), len(PURPOSES)), dtype=bool)
         kept = np.zeros_like(usable)

@@ -40,7 +40,7 @@ import pandas as pd
 
 from analysis.linking.links import ScenarioLinks, compute_links, link_table, links_from_cubes
 from analysis.linking.params import LinkingParams
-from analysis.policy.consent import effective_states, flow_cube
+from analysis.policy.consent import ScenarioFlows, effective_states, flow_cube
 from analysis.policy.scenarios import Scenario
 
 __all__ = [
@@ -167,8 +167,9 @@ def held_cubes(
         raise ValueError(
             f"leave_day = {leave_day!r} is not allowed: must be None or an integer >= 0"
         )
-    cube = {u: flow_cube(people, scenario, seed=seed, use=u) for u in ("own", "reach")}
-    first = {u: flow_cube(people, scenario, day=0, seed=seed, use=u) for u in ("own", "reach")}
+    flows = ScenarioFlows(people, scenario, seed=seed)
+    cube = dict(zip(("own", "reach"), flows.cubes(), strict=True))
+    first = dict(zip(("own", "reach"), flows.cubes(0), strict=True))
     held = {u: cube[u] | first[u] for u in cube}  # days 0 .. end: the window's first days too
     if leave_day is not None:
         left = leavers_of(people, scenario, seed=seed)

@@ -17,6 +17,7 @@ from analysis.policy.scenarios import Scenario
 from analysis.world.population import CONSENT_STATES, OPT_OUT_WINDOW_DAYS
 
 __all__ = [
+    "ScenarioFlows",
     "address_books_flow",
     "effective_states",
     "field_flows",
@@ -143,6 +144,75 @@ def _scenario_mask(scenario: Scenario) -> np.ndarray:
     return ok
 
 
+class ScenarioFlows:
+    """A scenario applied to people once, read for any day and either use.
+
+    The consent states and opt-out days (three seeded draws per person) are computed
+    once; :meth:`cubes` then gives both permission cubes of a day from one pass over the
+    layers. :func:`flow_cube` is one call of it; the window curve and the linking read
+    31 days and both uses from one object.
+
+    >>> from analysis.policy.scenarios import builtin_scenarios
+    >>> from analysis.world import WorldParams, generate_population
+    >>> people = generate_population(WorldParams(n_people=300, seed=1))
+    >>> flows = ScenarioFlows(people, builtin_scenarios()["mix_2016"])
+    >>> own, reach = flows.cubes(day=3)
+    >>> bool((own <= reach).all()), own.shape == reach.shape == (300, len(FIELDS), len(PURPOSES))
+    (True, True)
+    """
+
+    def __init__(self, people: pd.DataFrame, scenario: Scenario, *, seed: int | None = None):
+        self.people, self.scenario = people, scenario
+        self.state, self.opt_day = _states_and_days(people, scenario, seed)
+        self._switches = _scenario_mask(scenario)[None]
+        self._regime: np.ndarray | None = None
+        self._regime_by_state = any(r.consent_states for r in scenario.regimes)
+
+    def states(self) -> pd.Series:
+        """Each person's consent state under the scenario (:func:`effective_states`)."""
+        return pd.Series(
+            pd.Categorical(self.state, categories=list(CONSENT_STATES)),
+            index=self.people.index,
+            name="consent_state",
+        )
+
+    def codes(self, day: int | None = None) -> np.ndarray:
+        """Int8 array [person, field, purpose]: the use codes both layers allow on ``day``."""
+        if day is not None and (
+            isinstance(day, bool) or not isinstance(day, int | np.integer) or day < 0
+        ):
+            raise ValueError(f"day = {day!r} is not allowed: must be None or an integer >= 0")
+        state = self.state
+        if day is not None:
+            not_yet = (state == "opted_out_in_window") & (self.opt_day > day)
+            state = np.where(not_yet, "kept_default", state)
+        states, cube = _layer_cube("consent")
+        idx = pd.Index(states).get_indexer(state)
+        if (idx < 0).any():
+            bad = sorted(set(state[idx < 0]))
+            raise ValueError(
+                f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
+            )
+        if self._regime_by_state:  # the regimes that apply depend on the day's states
+            regime = _regime_mask(self.people, self.scenario, state)
+        else:
+            if self._regime is None:
+                self._regime = _regime_mask(self.people, self.scenario, state)
+            regime = self._regime
+        return np.minimum(cube[idx], regime)
+
+    def allowed(self, codes: np.ndarray, use: str = "own") -> np.ndarray:
+        """Boolean cube of ``codes`` (from :meth:`codes`) for ``use`` (see :func:`flow_cube`)."""
+        if use not in USE_LEVEL:
+            raise ValueError(f"use = {use!r} is not allowed: must be one of {sorted(USE_LEVEL)}")
+        return (codes >= USE_LEVEL[use]) & self._switches
+
+    def cubes(self, day: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(own, reach)`` boolean cubes [person, field, purpose] of ``day``."""
+        codes = self.codes(day)
+        return self.allowed(codes, "own"), self.allowed(codes, "reach")
+
+
 def flow_cube(
     people: pd.DataFrame,
     scenario: Scenario,
@@ -168,6 +238,7 @@ def flow_cube(
         ``yes``). ``"reach"``: the field reaches Facebook for the purpose, also when
         Facebook may process it only on WhatsApp's behalf (cells ``processor`` or ``yes``).
         Both layers (consent, regime) and the scenario's switches must allow it.
+        To read several days or both uses, make one :class:`ScenarioFlows`.
     """
     if use not in USE_LEVEL:
         raise ValueError(f"use = {use!r} is not allowed: must be one of {sorted(USE_LEVEL)}")
@@ -175,19 +246,8 @@ def flow_cube(
         isinstance(day, bool) or not isinstance(day, int | np.integer) or day < 0
     ):
         raise ValueError(f"day = {day!r} is not allowed: must be None or an integer >= 0")
-    state, opt_day = _states_and_days(people, scenario, seed)
-    if day is not None:
-        not_yet = (state == "opted_out_in_window") & (opt_day > day)
-        state = np.where(not_yet, "kept_default", state)
-    states, cube = _layer_cube("consent")
-    idx = pd.Index(states).get_indexer(state)
-    if (idx < 0).any():
-        bad = sorted(set(state[idx < 0]))
-        raise ValueError(
-            f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
-        )
-    codes = np.minimum(cube[idx], _regime_mask(people, scenario, state))
-    return (codes >= USE_LEVEL[use]) & _scenario_mask(scenario)[None]
+    flows = ScenarioFlows(people, scenario, seed=seed)
+    return flows.allowed(flows.codes(day), use)
 
 
 def field_purposes(
