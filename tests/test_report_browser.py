@@ -20,7 +20,6 @@ import nbformat
 import pytest
 
 from analysis.core import ROOT, notebook_paths
-from analysis.report.build import render_editions
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(os.environ.get("WAFB_ARTIFACTS_DIR", ROOT / "build" / "screenshots"))
@@ -84,8 +83,8 @@ MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory):
-    return render_editions(notebook_paths(), tmp_path_factory.mktemp("report"))
+def editions(rendered_editions):
+    return rendered_editions
 
 
 @pytest.fixture(scope="module")
