@@ -145,7 +145,7 @@ def empty_address_book() -> pd.DataFrame:
 def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict[str, np.ndarray]]:
     """Per country: business and outside numbers (synthetic, none in the population)."""
     pools = {}
-    population = people["phone_e164"].astype(str).to_numpy(dtype=object)
+    population = set(people["phone_e164"].astype(str).tolist())
     counts = people["country_code"].astype(str).value_counts()
     for code in sorted(counts.index):
         n_c = int(counts[code])
@@ -154,7 +154,7 @@ def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict
         cap = blocks()[code].capacity // 4
         want = min(n_business + n_outside + n_c // 10 + 50, cap)
         drawn = draw_numbers(code, want, stream(params.seed, f"addressbook:pool:{code}"))
-        drawn = drawn[~pd.Series(drawn).isin(population).to_numpy()]
+        drawn = drawn[np.array([d not in population for d in drawn.tolist()], dtype=bool)]
         n_business = min(n_business, drawn.size // 3)
         pools[code] = {
             "business": drawn[:n_business],
