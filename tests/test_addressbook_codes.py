@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import analysis.world.addressbook as addressbook
+import analysis.world.bookcodes as bookcodes
 from analysis.world import SocialParams, WorldParams, build_social_world, generate_population
 from analysis.world.addressbook import build_address_book
 from tests._addressbook_reference import build_address_book as reference_build
@@ -61,6 +63,17 @@ def test_no_ties_still_equal_the_reference():
     people = generate_population(WorldParams(n_people=300, seed=3))
     params = SocialParams(seed=3, median_ties=10)
     ties = build_social_world(people, params, address_books=False).ties.iloc[:0]
+    assert_same_book(
+        build_address_book(people, ties, params), reference_build(people, ties, params)
+    )
+
+
+def test_writings_in_small_pieces_equal_the_reference(world, monkeypatch):
+    """Distinct writings are written in pieces; pieces of any size give the same book."""
+    people, ties, params = world
+    monkeypatch.setattr(addressbook, "_WRITE_PIECE", 997)
+    monkeypatch.setattr(addressbook, "CHUNK", 1 << 12)
+    monkeypatch.setattr(bookcodes, "CHUNK", 1 << 12)
     assert_same_book(
         build_address_book(people, ties, params), reference_build(people, ties, params)
     )

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.core.seeds import stream
 from analysis.world.bookcodes import (
@@ -35,7 +37,7 @@ from analysis.world.bookcodes import (
     FORMS,
     LabelTexts,
     dense_ids,
-    label_column,
+    label_ids,
     person_label_forms,
     style_codes,
     uniform_below,
@@ -339,31 +341,49 @@ def build_address_book(
         owner_cc, style, typo_kind = owner_cc[kept], style[kept], typo_kind[kept]
         del kept
     del typo_rows
-    label = label_column(texts, entry["form"][src], entry["ref"][src], suffix)
+    label_table, label = label_ids(texts, entry["form"][src], entry["ref"][src], suffix)
     del entry, src, suffix, texts
 
-    raw, e164, reason_codes, reasons = _write_and_normalise(
+    # each distinct writing written and normalised once; then one column at a time
+    ids, raw_u, e164_u, reason_u, reasons = _write_and_normalise(
         number, table, countries, style, owner_cc, typo_kind, typo_at
     )
     del owner_cc, typo_at
-    kind = table["kind"][number]
-    contact = np.where(number < n, number, 0).astype(np.int64)
-    no_contact = number >= n
-    del number, table
-    return pd.DataFrame(
-        {
-            "owner_person_id": owner.astype(np.int64),
-            "entry_label": label,
-            "entry_raw": raw,
-            "contact_person_id": pd.arrays.IntegerArray(contact, no_contact),
-            "contact_kind": pd.Categorical.from_codes(kind, categories=list(CONTACT_KINDS)),
-            "entry_style": pd.Categorical.from_codes(style, categories=list(STYLES)),
-            "is_entry_typo": typo_kind != 0,
-            "entry_e164": e164,
-            "normalise_reason": pd.Categorical.from_codes(reason_codes, categories=reasons),
-        },
-        copy=False,
+    columns = {"owner_person_id": owner.astype(np.int64)}
+    del owner
+    columns["contact_person_id"] = pd.arrays.IntegerArray(
+        np.where(number < n, number, 0).astype(np.int64), number >= n
     )
+    columns["contact_kind"] = pd.Categorical.from_codes(
+        table["kind"][number], categories=list(CONTACT_KINDS)
+    )
+    del number, table
+    columns["entry_style"] = pd.Categorical.from_codes(style, categories=list(STYLES))
+    columns["is_entry_typo"] = typo_kind != 0
+    columns["normalise_reason"] = pd.Categorical.from_codes(reason_u[ids], categories=reasons)
+    del style, typo_kind
+    columns["entry_label"] = pd.arrays.ArrowStringArray(
+        pa.chunked_array([label_table.take(pa.array(label))])
+    )
+    del label, label_table
+    columns["entry_raw"] = raw_u.take(ids)
+    del raw_u
+    columns["entry_e164"] = e164_u.take(ids)
+    del e164_u, ids
+    return pd.DataFrame({name: columns.pop(name) for name in _COLUMNS}, copy=False)
+
+
+_COLUMNS = (
+    "owner_person_id",
+    "entry_label",
+    "entry_raw",
+    "contact_person_id",
+    "contact_kind",
+    "entry_style",
+    "is_entry_typo",
+    "entry_e164",
+    "normalise_reason",
+)
 
 
 _TYPO_NAMES = np.array(["", "drop", "double"], dtype=object)
@@ -408,9 +428,9 @@ def _owner_order(r: np.random.Generator, owner: np.ndarray, share: float):
 def _write_and_normalise(number, table, countries, style, owner_cc, typo_kind, typo_at):
     """Write each distinct (number, style, owner country) once and each typo, normalise them.
 
-    Returns ``(raw, e164, reason_codes, reasons)``: the typed texts and the normalised
-    numbers per entry (Arrow strings), codes into ``reasons`` (``"ok"`` first, then the
-    failure reasons sorted).
+    Returns ``(ids, raw, e164, reason_codes, reasons)``: per entry the index of its
+    writing; per writing the typed text and the normalised number (Arrow strings) and a
+    code into ``reasons`` (``"ok"`` first, then the failure reasons sorted).
     """
     n_styles, n_countries = len(STYLES), max(len(countries), 1)
     clean = np.flatnonzero(typo_kind == 0)
@@ -428,30 +448,67 @@ def _write_and_normalise(number, table, countries, style, owner_cc, typo_kind, t
     ids[clean] = clean_ids
     ids[typo_rows] = uniq.size + np.arange(typo_rows.size)
     del clean, clean_ids
-    # one representative per writing: the distinct clean ones, then every typo
-    rep_number = np.concatenate([uniq // (n_styles * n_countries), number[typo_rows]])
-    rep_style = np.concatenate([(uniq // n_countries) % n_styles, style[typo_rows]])
-    rep_region = np.concatenate([uniq % n_countries, owner_cc[typo_rows]])
-    rep_typo = np.concatenate([np.zeros(uniq.size, np.int8), typo_kind[typo_rows]])
-    del uniq
+    # one writing per distinct clean key, in pieces (a pure function of its row), then
+    # every typo in one call (a typo's digit positions come from its group's first text)
     names = np.array(countries, dtype=object)
-    region = names[rep_region]
-    written = write_numbers(
-        pd.Series(table["number"][rep_number]),
-        names[table["country"][rep_number]],
-        np.array(STYLES, dtype=object)[rep_style],
-        region=region,
-        typo=_TYPO_NAMES[rep_typo],
-        typo_at=np.concatenate([np.zeros(rep_number.size - typo_rows.size), typo_at]),
-    ).to_numpy(dtype=object)
-    del rep_number, rep_style, rep_region, rep_typo
-    e164_u, reason_u = normalise_entries(pd.Series(written), pd.Series(region))
-    reason_u = reason_u.to_numpy(dtype=object)
+
+    def write(num, sty, region, typo, at) -> pa.Array:
+        text = write_numbers(
+            pd.Series(table["number"][num]),
+            names[table["country"][num]],
+            np.array(STYLES, dtype=object)[sty],
+            region=names[region],
+            typo=_TYPO_NAMES[typo],
+            typo_at=at,
+        )
+        return pa.array(text.to_numpy(dtype=object), pa.large_string())
+
+    pieces = [pa.array([], pa.large_string())]
+    for lo in range(0, uniq.size, _WRITE_PIECE):
+        u = uniq[lo : lo + _WRITE_PIECE]
+        zero = np.zeros(u.size, dtype=np.int8)
+        pieces.append(write(u // (n_styles * n_countries), (u // n_countries) % n_styles,
+                            u % n_countries, zero, zero.astype(float)))  # fmt: skip
+    if typo_rows.size:
+        pieces.append(
+            write(number[typo_rows], style[typo_rows], owner_cc[typo_rows],
+                  typo_kind[typo_rows], typo_at)
+        )  # fmt: skip
+    written = pa.concat_arrays(pieces)
+    region = np.concatenate([uniq % n_countries, owner_cc[typo_rows]]).astype(np.int8)
+    del pieces, uniq
+    # normalised per group of calls that share no writing pattern: texts "+..." (read
+    # whatever the region, as region "ZZ": reading.normalisation_calls), then per region
+    plus = pc.match_substring_regex(written, r"^\+[0-9() \-./]*$").to_numpy(zero_copy_only=False)
+    group = np.where(plus, n_countries, region)
+    del plus
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n_countries + 2))
+    e164_parts, reason_parts = [], []
+    for g in range(n_countries + 1):
+        rows = order[bounds[g] : bounds[g + 1]]
+        e164_g, reason_g = normalise_entries(
+            pd.Series(written.take(pa.array(rows)).to_numpy(zero_copy_only=False)),
+            pd.Series(names[region[rows]]),
+        )
+        e164_parts.append(pa.array(e164_g.array, type=pa.large_string()))
+        reason_parts.append(reason_g.to_numpy(dtype=object))
+        del e164_g, reason_g
+    reason_u = np.concatenate(reason_parts)
     reasons = ["ok", *sorted(set(reason_u.tolist()) - {"ok"})]
     code_u = pd.Categorical(reason_u, categories=reasons).codes.astype(np.int8)
-    raw = pd.array(written, dtype="string")
-    del written, region, reason_u
-    return raw.take(ids), e164_u.array.take(ids), code_u[ids], reasons
+    del reason_u, reason_parts
+    position = np.empty(order.size, dtype=ids.dtype)
+    position[order] = np.arange(order.size, dtype=ids.dtype)
+    ids = position[ids]  # writings in group order
+    raw = pd.arrays.ArrowStringArray(pa.chunked_array([written.take(pa.array(order))]))
+    del written, position
+    e164 = pd.arrays.ArrowStringArray(pa.chunked_array([pa.concat_arrays(e164_parts)]))
+    return ids, raw, e164, code_u, reasons
+
+
+#: Distinct writings written per call of :func:`write_numbers`.
+_WRITE_PIECE = 1 << 20
 
 
 def _service_entries(cc: np.ndarray, countries: list, params: SocialParams, texts: LabelTexts):

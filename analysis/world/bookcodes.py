@@ -13,7 +13,7 @@ pieces that make that possible without changing a single draw or value:
 * a label is a *form* of a person's name (:data:`FORMS`: first name, full name, "Dr K"
   ...) with the person's index, or a constant text (:class:`LabelTexts`) with its id;
   the label column is one ``take`` from a table of every person's name in every form
-  (:func:`label_column`);
+  (:func:`label_ids`, :func:`label_column`);
 * :func:`dense_ids` numbers distinct integer keys in sorted order, like
   ``np.unique(..., return_inverse=True)``, through a flag per possible key.
 
@@ -41,6 +41,7 @@ __all__ = [
     "LabelTexts",
     "dense_ids",
     "label_column",
+    "label_ids",
     "person_label_forms",
     "style_codes",
     "uniform_below",
@@ -159,10 +160,13 @@ class LabelTexts:
         return pa.concat_arrays([forms[name].cast(pa.large_string()) for name in FORMS] + [texts])
 
 
-def label_column(
+def label_ids(
     texts: LabelTexts, form: np.ndarray, ref: np.ndarray, suffix: np.ndarray
-) -> pd.arrays.ArrowStringArray:
-    """Return the labels as one Arrow string array (a duplicate's label gets its suffix)."""
+) -> tuple[pa.Array, np.ndarray]:
+    """Return the label table and each entry's index into it (a duplicate gets its suffix).
+
+    ``table.take(ids)`` is the label column (:func:`label_column`).
+    """
     n = texts.n
     wide = np.int64 if (CONST + 1) * max(n, 1) + len(texts._texts) >= 2**31 else np.int32
     label = form.astype(wide)
@@ -170,6 +174,7 @@ def label_column(
     label += ref
     const = form == CONST
     label[const] = CONST * n + ref[const]
+    del const
     table = texts.table()
     dup = np.flatnonzero(suffix)
     if dup.size:
@@ -179,9 +184,15 @@ def label_column(
         extra = _join(table.take(pa.array(uniq // len(SUFFIXES))), ends)
         label[dup] = len(table) + inverse.ravel()
         table = pa.concat_arrays([table, extra])
-    column = table.take(pa.array(label))
-    del label
-    return pd.arrays.ArrowStringArray(pa.chunked_array([column]))
+    return table, label
+
+
+def label_column(
+    texts: LabelTexts, form: np.ndarray, ref: np.ndarray, suffix: np.ndarray
+) -> pd.arrays.ArrowStringArray:
+    """Return the labels as one Arrow string array (a duplicate's label gets its suffix)."""
+    table, ids = label_ids(texts, form, ref, suffix)
+    return pd.arrays.ArrowStringArray(pa.chunked_array([table.take(pa.array(ids))]))
 
 
 def person_label_forms(
