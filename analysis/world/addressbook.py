@@ -362,9 +362,10 @@ def build_address_book(
     columns["is_entry_typo"] = typo_kind != 0
     columns["normalise_reason"] = pd.Categorical.from_codes(reason_u[ids], categories=reasons)
     del style, typo_kind
-    columns["entry_label"] = pd.arrays.ArrowStringArray(
-        pa.chunked_array([label_table.take(pa.array(label))])
-    )
+    column = label_table.take(pa.array(label))  # no label is missing: no validity bitmap
+    column = pa.Array.from_buffers(column.type, len(column), [None, *column.buffers()[1:]])
+    columns["entry_label"] = pd.arrays.ArrowStringArray(pa.chunked_array([column]))
+    del column
     del label, label_table
     columns["entry_raw"] = raw_u.take(ids)
     del raw_u
