@@ -14,6 +14,7 @@ population   the synthetic population generator
 summaries    population summary tables
 ties         the tie model: foci, sensitive roles, Facebook friendships
 addressbook  typed and normalised phone address books
+bookcodes    address-book entries as integer codes (chunked draws, label forms)
 socialworld  SocialWorld and build_social_world
 structure    degrees, clustering, visibility, ego networks
 edgelist     real networks (SNAP edge lists) as input

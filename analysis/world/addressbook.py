@@ -27,14 +27,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.core.seeds import stream
+from analysis.world.bookcodes import (
+    CHUNK,
+    CONST,
+    FORMS,
+    LabelTexts,
+    dense_ids,
+    label_ids,
+    person_label_forms,
+    style_codes,
+    uniform_below,
+    uniform_chunks,
+)
 from analysis.world.phones import blocks, draw_numbers
 from analysis.world.reading import normalise_entries
 from analysis.world.writing import (
     DOMESTIC_STYLE_WEIGHTS,
     FOREIGN_STYLE_WEIGHTS,
-    IDD_PREFIX,
     STYLES,
     TYPO_STYLES,
     write_numbers,
@@ -131,16 +144,10 @@ def empty_address_book() -> pd.DataFrame:
     )
 
 
-def _pick(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:
-    names = np.array(list(weights), dtype=object)
-    p = np.array(list(weights.values()), dtype=float)
-    return names[rng.choice(names.size, size=n, p=p / p.sum())]
-
-
 def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict[str, np.ndarray]]:
     """Per country: business and outside numbers (synthetic, none in the population)."""
     pools = {}
-    population = people["phone_e164"].astype(str).to_numpy(dtype=object)
+    population = set(people["phone_e164"].astype(str).tolist())
     counts = people["country_code"].astype(str).value_counts()
     for code in sorted(counts.index):
         n_c = int(counts[code])
@@ -149,64 +156,13 @@ def _outside_pools(people: pd.DataFrame, params: SocialParams) -> dict[str, dict
         cap = blocks()[code].capacity // 4
         want = min(n_business + n_outside + n_c // 10 + 50, cap)
         drawn = draw_numbers(code, want, stream(params.seed, f"addressbook:pool:{code}"))
-        drawn = drawn[~pd.Series(drawn).isin(population).to_numpy()]
+        drawn = drawn[np.array([d not in population for d in drawn.tolist()], dtype=bool)]
         n_business = min(n_business, drawn.size // 3)
         pools[code] = {
             "business": drawn[:n_business],
             "outside": drawn[n_business : n_business + n_outside],
         }
     return pools
-
-
-def _labels_for_people(rng, owner_country, first, last, kind, owner_is_a, n) -> np.ndarray:
-    """Label under which each person contact is saved, from tie kind and side.
-
-    Strings are built only for the rows that use each form, so memory stays near
-    one label per entry.
-    """
-
-    def initial(idx):
-        return pd.Series(last[idx], dtype=object).str.slice(0, 1).to_numpy(dtype=object)
-
-    def nick(idx):
-        return pd.Series(first[idx], dtype=object).str.slice(0, 4).to_numpy(dtype=object)
-
-    def full(idx):
-        return first[idx] + " " + last[idx]
-
-    u = rng.random(n)
-    label = first.copy()  # 45%: first name only
-    for lo, hi, form in ((0.45, 0.85, full), (0.85, 0.93, nick)):
-        idx = np.flatnonzero((u >= lo) & (u < hi))
-        label[idx] = form(idx)
-    idx = np.flatnonzero(u >= 0.93)
-    label[idx] = first[idx] + " " + initial(idx) + "."
-    del u, idx
-    fam = kind == "family"
-    if fam.any():
-        fam_idx = np.flatnonzero(fam & (rng.random(n) < 0.35))
-        for code, words in FAMILY_LABELS.items():  # 8 countries
-            sel = fam_idx[owner_country[fam_idx] == code]
-            label[sel] = np.array(words, dtype=object)[rng.integers(0, len(words), sel.size)]
-    work = np.flatnonzero((kind == "work") & (rng.random(n) < 0.3))
-    label[work] = first[work] + " work"
-    # the patient/client/source (side b) saves the professional (side a)
-    client_side = ~owner_is_a
-    doc = np.flatnonzero((kind == "patient_clinician") & client_side)
-    label[doc] = np.where(rng.random(doc.size) < 0.6, "Dr " + initial(doc), "Dr " + last[doc])
-    law = np.flatnonzero((kind == "client_lawyer") & client_side)
-    label[law] = np.where(rng.random(law.size) < 0.5, "Lawyer " + last[law], full(law))
-    sw = np.flatnonzero((kind == "client_sex_worker") & client_side)
-    label[sw] = np.where(rng.random(sw.size) < 0.5, initial(sw), nick(sw))
-    src = np.flatnonzero((kind == "source_journalist") & owner_is_a)
-    label[src] = np.where(rng.random(src.size) < 0.5, "S " + initial(src), nick(src))
-    ex = np.flatnonzero(kind == "ex_partner")
-    label[ex] = np.where(
-        rng.random(ex.size) < 0.3,
-        "Ex",
-        np.where(rng.random(ex.size) < 0.5, "Don't answer", first[ex]),
-    )
-    return label
 
 
 def build_address_book(
@@ -218,10 +174,11 @@ def build_address_book(
 ) -> pd.DataFrame:
     """Every person's phone address book, typed and normalised (:data:`ADDRESS_BOOK`).
 
-    Entries are held as integer codes (owner, number id, style) until the end:
-    each distinct (number, style) is written once and each distinct (writing,
-    owner country) normalised once, then mapped back, so memory and time grow with
-    the distinct writings rather than with the entries.
+    Entries are held as small integer codes until the end (owner and number ids, style,
+    typo kind, label form and reference: :mod:`analysis.world.bookcodes`): each distinct
+    (number, style, owner country) is written and normalised once, and each string
+    column is made in one Arrow ``take``, so memory and time grow with the distinct
+    writings and names rather than with Python strings per entry.
 
     Parameters
     ----------
@@ -238,75 +195,83 @@ def build_address_book(
         for the others, so each kept book is exactly the one the full build gives.
     """
     n = len(people)
-    rng = stream(params.seed, "addressbook:entries")
-    country = people["country_code"].astype(str).to_numpy(dtype=object)
-    phone = people["phone_e164"].astype(str).to_numpy(dtype=object)
-    first = people["first_name"].astype(str).to_numpy(dtype=object)
-    last = people["last_name"].astype(str).to_numpy(dtype=object)
+    if owners is not None:
+        owners = np.asarray(owners, dtype=bool)
+        if owners.shape != (n,):
+            raise ValueError(f"owners must be a bool array of length {n}, got {owners.shape}")
+    country_codes, country_names = pd.factorize(
+        people["country_code"].astype(str).to_numpy(dtype=object), sort=True
+    )
+    countries = [str(c) for c in country_names]
+    missing = sorted(set(countries) - set(SERVICE_CODES))
+    if missing:
+        raise ValueError(f"no address-book conventions for countries {missing}")
+    cc = country_codes.astype(np.int8)
+    texts = LabelTexts(
+        people["first_name"].astype(str).to_numpy(dtype=object),
+        people["last_name"].astype(str).to_numpy(dtype=object),
+    )
 
     # --- person contacts: each side of a tie keeps the other's number independently
+    rng = stream(params.seed, "addressbook:entries")
     a = ties["person_a_id"].to_numpy(np.int64)
     b = ties["person_b_id"].to_numpy(np.int64)
     kind_cat = pd.Categorical(ties["tie_kind"])
-    kind = (
-        np.asarray(kind_cat.categories, dtype=object)[kind_cat.codes]
-        if len(ties)
-        else np.empty(0, object)
-    )
-    incl_by_code = np.array([params.address_book_inclusion[str(k)] for k in kind_cat.categories])
-    incl = incl_by_code[kind_cat.codes] if len(ties) else np.empty(0)
-    keep_a = rng.random(a.size) < incl  # a's phone holds b
-    keep_b = rng.random(a.size) < incl
-    owner = np.concatenate([a[keep_a], b[keep_b]])
-    contact = np.concatenate([b[keep_a], a[keep_b]])
-    pkind = np.concatenate([kind[keep_a], kind[keep_b]])
-    owner_is_a = np.concatenate(
-        [np.ones(int(keep_a.sum()), bool), np.zeros(int(keep_b.sum()), bool)]
-    )
-    del a, b, kind, incl, keep_a, keep_b
-    p_label = _labels_for_people(
-        rng, country[owner], first[contact], last[contact], pkind, owner_is_a, owner.size
+    kinds = [str(k) for k in kind_cat.categories]
+    kcodes = kind_cat.codes
+    incl = np.array([params.address_book_inclusion[k] for k in kinds], dtype=float)
+
+    def p_keep(lo, hi, codes=kcodes):
+        return incl[codes[lo:hi]]
+
+    keep_a = uniform_below(rng, a.size, p_keep)  # a's phone holds b
+    keep_b = uniform_below(rng, a.size, p_keep)
+    owner = np.concatenate([a[keep_a], b[keep_b]]).astype(np.int32)
+    contact = np.concatenate([b[keep_a], a[keep_b]]).astype(np.int32)
+    pkind = np.concatenate([kcodes[keep_a], kcodes[keep_b]])
+    owner_is_a = np.zeros(owner.size, dtype=bool)
+    owner_is_a[: int(keep_a.sum())] = True
+    del a, b, keep_a, keep_b, p_keep
+    p_form, p_ref = person_label_forms(
+        rng, cc[owner], countries, contact, pkind, kinds, owner_is_a, texts, FAMILY_LABELS
     )
     del pkind, owner_is_a
 
     # Numbers are ids into one table: people's phones, then business and outside
-    # pools, then service codes.
-    table_numbers = [phone]
-    table_country = [country]
+    # pools, then service codes; per number its country and contact kind.
     pools = _outside_pools(people, params)
-    offset = n
-    pool_offset = {}
+    table = {"number": [people["phone_e164"].astype(str).to_numpy(dtype=object)]}
+    table["country"], table["kind"] = [cc], [np.zeros(n, np.int8)]
+    offset, pool_offset = n, {}
     for code in pools:
         for what in ("business", "outside"):
+            size = pools[code][what].size
             pool_offset[code, what] = offset
-            table_numbers.append(pools[code][what])
-            table_country.append(np.full(pools[code][what].size, code, dtype=object))
-            offset += pools[code][what].size
+            table["number"].append(pools[code][what])
+            table["country"].append(np.full(size, countries.index(code), np.int8))
+            table["kind"].append(np.full(size, CONTACT_KINDS.index(what), np.int8))
+            offset += size
 
-    parts = {  # per entry: owner, label, number id, contact (-1 = none), contact kind code
-        "owner": [owner],
-        "label": [p_label],
-        "number": [contact.copy()],
-        "contact": [contact],
-        "kind": [np.zeros(owner.size, np.int8)],
-    }
+    # per entry: owner, number id, label form and reference (a person or a text id)
+    parts = {"owner": [owner], "number": [contact], "form": [p_form], "ref": [p_ref]}
+    del owner, contact, p_form, p_ref
     for what, mean in (
         ("business", params.businesses_per_book),
         ("outside", params.outside_per_book),
     ):
         r = stream(params.seed, f"addressbook:{what}")
         k = r.poisson(mean, n)
-        own = np.repeat(np.arange(n, dtype=np.int64), k)
+        own = np.repeat(np.arange(n, dtype=np.int32), k)
         # outside contacts are sometimes abroad; businesses are local
-        ncountry = country[own].copy()
+        ncountry = cc[own]
         if what == "outside":
-            codes = np.array(sorted(pools), dtype=object)
             abroad = r.random(own.size) < 0.1
-            ncountry[abroad] = codes[r.integers(0, codes.size, int(abroad.sum()))]
-        number = np.full(own.size, -1, dtype=np.int64)
-        label = np.empty(own.size, dtype=object)
+            ncountry[abroad] = r.integers(0, len(pools), int(abroad.sum()))
+        number = np.full(own.size, -1, dtype=np.int32)
+        form = np.full(own.size, CONST, dtype=np.int8)
+        ref = np.zeros(own.size, dtype=np.int32)
         for code in pools:  # 8 countries
-            sel = np.flatnonzero(ncountry == code)
+            sel = np.flatnonzero(ncountry == countries.index(code))
             pool = pools[code][what]
             if pool.size == 0:
                 continue
@@ -316,171 +281,258 @@ def build_address_book(
             pick = r.choice(pool.size, size=sel.size, p=p / p.sum())
             number[sel] = pool_offset[code, what] + pick
             if what == "business":
-                label[sel] = BUSINESS_LABELS[pick % BUSINESS_LABELS.size]
+                ref[sel] = texts.ids(BUSINESS_LABELS)[pick % BUSINESS_LABELS.size]
             else:
                 # a name from someone of that country, not a person in the population
-                donor_f = np.flatnonzero(country == code)
+                donor_f = np.flatnonzero(cc == countries.index(code))
                 if donor_f.size:
-                    label[sel] = first[donor_f[r.integers(0, donor_f.size, sel.size)]]
+                    form[sel] = FORMS.index("first")
+                    ref[sel] = donor_f[r.integers(0, donor_f.size, sel.size)]
                 else:
-                    label[sel] = "Unknown"
+                    ref[sel] = texts.ids(["Unknown"])[0]
         keep = number >= 0
-        parts["owner"].append(own[keep])
-        parts["label"].append(label[keep])
-        parts["number"].append(number[keep])
-        parts["contact"].append(np.full(int(keep.sum()), -1, np.int64))
-        kind_code = CONTACT_KINDS.index(what)
-        parts["kind"].append(np.full(int(keep.sum()), kind_code, np.int8))
-    s_owner, s_label, s_codes, s_country = _service_entries(country, params)
-    parts["owner"].append(s_owner)
-    parts["label"].append(s_label)
-    parts["number"].append(offset + np.arange(s_codes.size, dtype=np.int64))
-    parts["contact"].append(np.full(s_owner.size, -1, np.int64))
-    parts["kind"].append(np.full(s_owner.size, CONTACT_KINDS.index("business"), np.int8))
-    table_numbers.append(s_codes)
-    table_country.append(s_country)
-    numbers = np.concatenate(table_numbers)
-    number_country = np.concatenate(table_country)
+        for key, value in (("owner", own), ("number", number), ("form", form), ("ref", ref)):
+            parts[key].append(value[keep])
+    s_owner, s_ref, s_codes, s_country = _service_entries(cc, countries, params, texts)
+    for key, value in (
+        ("owner", s_owner),
+        ("number", offset + np.arange(s_owner.size, dtype=np.int32)),
+        ("form", np.full(s_owner.size, CONST, np.int8)),
+        ("ref", s_ref),
+    ):
+        parts[key].append(value)
+    table["number"].append(s_codes)
+    table["country"].append(s_country)
+    table["kind"].append(np.full(s_owner.size, CONTACT_KINDS.index("business"), np.int8))
+    table = {key: np.concatenate(value) for key, value in table.items()}
     entry = {key: np.concatenate(value) for key, value in parts.items()}
-    del parts, table_numbers, table_country
+    del parts, s_owner, s_ref, s_codes, s_country
 
-    # --- duplicates: some entries saved twice
+    # --- duplicates (some entries saved twice), then every entry in owner order
     r = stream(params.seed, "addressbook:writing")
-    dup = np.flatnonzero(r.random(entry["owner"].size) < params.duplicate_entry_share)
-    if dup.size:
-        suffix = np.where(r.random(dup.size) < 0.5, " 2", " (old)")
-        dup_label = entry["label"][dup].astype(str).astype(object) + suffix.astype(object)
-        for key in entry:
-            extra = dup_label if key == "label" else entry[key][dup]
-            entry[key] = np.concatenate([entry[key], extra])
-    order = np.argsort(entry["owner"], kind="stable")
-    entry = {key: value[order] for key, value in entry.items()}
-    del order
+    owner, src, suffix = _owner_order(r, entry.pop("owner"), params.duplicate_entry_share)
 
     # --- how each number is typed
-    owner_country = country[entry["owner"]]
-    m = owner_country.size
-    domestic = number_country[entry["number"]] == owner_country
-    style = np.where(
-        domestic,
-        _pick(r, DOMESTIC_STYLE_WEIGHTS, m),
-        _pick(r, FOREIGN_STYLE_WEIGHTS, m),
-    ).astype(object)
-    typo = r.random(m) < params.typo_share
-    typo_kind = np.full(m, "", dtype=object)
-    typo_kind[typo] = np.where(r.random(int(typo.sum())) < 0.5, "drop", "double")
-    is_service = ~pd.Series(numbers).str.startswith("+").to_numpy(dtype=bool)
-    style[is_service[entry["number"]]] = "as_is"
-    typo_kind[~np.isin(style, TYPO_STYLES)] = ""  # an old form or a code is kept as saved
-    typo_at = r.random(m)
+    number = entry.pop("number")[src]
+    owner_cc = cc[owner]
+    style = style_codes(
+        r,
+        table["country"][number] == owner_cc,
+        DOMESTIC_STYLE_WEIGHTS,
+        FOREIGN_STYLE_WEIGHTS,
+        STYLES,
+    )
+    typo = uniform_below(r, number.size, params.typo_share)
+    typo_kind = np.zeros(number.size, dtype=np.int8)  # codes into _TYPO_NAMES
+    typo_kind[typo] = np.where(r.random(int(typo.sum())) < 0.5, 1, 2)
+    del typo
+    is_service = ~pd.Series(table["number"]).str.startswith("+").to_numpy(dtype=bool)
+    style[is_service[number]] = STYLES.index("as_is")
+    typo_kind[np.isin(style, [STYLES.index(s) for s in STYLES if s not in TYPO_STYLES])] = 0
+    typo_rows = np.flatnonzero(typo_kind)
+    typo_at = np.empty(typo_rows.size)
+    for lo, hi, u in uniform_chunks(r, number.size):
+        at = slice(*np.searchsorted(typo_rows, [lo, hi]))
+        typo_at[at] = u[typo_rows[at] - lo]
     if owners is not None:  # every draw is made; only the kept books are written
-        owners = np.asarray(owners, dtype=bool)
-        if owners.shape != (n,):
-            raise ValueError(f"owners must be a bool array of length {n}, got {owners.shape}")
-        kept = owners[entry["owner"]]
-        entry = {key: value[kept] for key, value in entry.items()}
-        owner_country, style = owner_country[kept], style[kept]
-        typo_kind, typo_at = typo_kind[kept], typo_at[kept]
-    raw_texts, raw_id = _write_distinct(
-        entry["number"], numbers, number_country, style, owner_country, typo_kind, typo_at
+        typo_at = typo_at[owners[owner[typo_rows]]]
+        kept = np.flatnonzero(owners[owner])
+        owner, src, suffix, number = owner[kept], src[kept], suffix[kept], number[kept]
+        owner_cc, style, typo_kind = owner_cc[kept], style[kept], typo_kind[kept]
+        del kept
+    del typo_rows
+    label_table, label = label_ids(texts, entry["form"][src], entry["ref"][src], suffix)
+    del entry, src, suffix, texts
+
+    # each distinct writing written and normalised once; then one column at a time
+    ids, raw_u, e164_u, reason_u, reasons = _write_and_normalise(
+        number, table, countries, style, owner_cc, typo_kind, typo_at
     )
-    del domestic, typo, typo_at
-    e164, reason_codes, reasons = _normalise_ids(raw_texts, raw_id, owner_country)
-
-    contact = entry["contact"]
-    return pd.DataFrame(
-        {
-            "owner_person_id": entry["owner"].astype(np.int64),
-            "entry_label": pd.array(entry["label"], dtype="string"),
-            "entry_raw": pd.array(raw_texts, dtype="string").take(raw_id),
-            "contact_person_id": pd.arrays.IntegerArray(
-                np.where(contact < 0, 0, contact), contact < 0
-            ),
-            "contact_kind": pd.Categorical.from_codes(
-                entry["kind"], categories=list(CONTACT_KINDS)
-            ),
-            "entry_style": pd.Categorical(style, categories=list(STYLES)),
-            "is_entry_typo": typo_kind != "",
-            "entry_e164": e164,
-            "normalise_reason": pd.Categorical.from_codes(reason_codes, categories=reasons),
-        }
+    del owner_cc, typo_at
+    columns = {"owner_person_id": owner.astype(np.int64)}
+    del owner
+    columns["contact_person_id"] = pd.arrays.IntegerArray(
+        np.where(number < n, number, 0).astype(np.int64), number >= n
     )
+    columns["contact_kind"] = pd.Categorical.from_codes(
+        table["kind"][number], categories=list(CONTACT_KINDS)
+    )
+    del number, table
+    columns["entry_style"] = pd.Categorical.from_codes(style, categories=list(STYLES))
+    columns["is_entry_typo"] = typo_kind != 0
+    columns["normalise_reason"] = pd.Categorical.from_codes(reason_u[ids], categories=reasons)
+    del style, typo_kind
+    column = label_table.take(pa.array(label))  # no label is missing: no validity bitmap
+    column = pa.Array.from_buffers(column.type, len(column), [None, *column.buffers()[1:]])
+    columns["entry_label"] = pd.arrays.ArrowStringArray(pa.chunked_array([column]))
+    del column
+    del label, label_table
+    columns["entry_raw"] = raw_u.take(ids)
+    del raw_u
+    columns["entry_e164"] = e164_u.take(ids)
+    del e164_u, ids
+    return pd.DataFrame({name: columns.pop(name) for name in _COLUMNS}, copy=False)
 
 
-def _normalise_ids(raw_texts: np.ndarray, raw_id: np.ndarray, region: np.ndarray):
-    """Normalise entries given as ids into ``raw_texts`` with a default region each.
+_COLUMNS = (
+    "owner_person_id",
+    "entry_label",
+    "entry_raw",
+    "contact_person_id",
+    "contact_kind",
+    "entry_style",
+    "is_entry_typo",
+    "entry_e164",
+    "normalise_reason",
+)
 
-    Returns ``(e164, reason_codes, reasons)``: a string array per entry, and codes into
-    ``reasons`` (``"ok"`` first, then the failure reasons sorted).
+
+_TYPO_NAMES = np.array(["", "drop", "double"], dtype=object)
+
+
+def _owner_order(r: np.random.Generator, owner: np.ndarray, share: float):
+    """Draw the duplicated entries and sort every entry by owner (stable).
+
+    Returns ``(owner, src, suffix)`` in the final order: the owner, the index of the
+    entry it copies, and the duplicate's label suffix code
+    (:data:`analysis.world.bookcodes.SUFFIXES`, 0 for an original). One sort of
+    ``owner << bits | position`` gives the order of a stable argsort.
     """
-    r_codes, r_uniques = pd.factorize(region)
-    width = max(len(r_uniques), 1)
-    key = raw_id.astype(np.int64) * width + r_codes
-    uniq, inverse = np.unique(key, return_inverse=True)
-    e164_u, reason_u = normalise_entries(
-        pd.Series(raw_texts[uniq // width]),
-        pd.Series(np.asarray(r_uniques, dtype=object)[uniq % width]),
-    )
-    reason_u = reason_u.to_numpy(dtype=object)
+    m0 = owner.size
+    dup = np.flatnonzero(uniform_below(r, m0, share))
+    suffix_of_dup = np.where(r.random(dup.size) < 0.5, 1, 2).astype(np.int8) if dup.size else None
+    m = m0 + dup.size
+    bits = max(int(m).bit_length(), 1)
+    key = np.empty(m, dtype=np.int64)
+    key[:m0] = owner
+    key[m0:] = owner[dup]
+    key <<= bits
+    for lo in range(0, m, CHUNK):
+        hi = min(lo + CHUNK, m)
+        key[lo:hi] |= np.arange(lo, hi, dtype=np.int64)
+    del owner
+    key.sort()
+    wide = np.int32 if m < 2**31 else np.int64
+    sorted_owner = (key >> bits).astype(np.int32)
+    key &= (1 << bits) - 1
+    src = key.astype(wide)
+    del key
+    suffix = np.zeros(m, dtype=np.int8)
+    is_dup = np.flatnonzero(src >= m0)
+    if is_dup.size:
+        pos = src[is_dup] - m0
+        src[is_dup] = dup[pos]
+        suffix[is_dup] = suffix_of_dup[pos]
+    return sorted_owner, src, suffix
+
+
+def _write_and_normalise(number, table, countries, style, owner_cc, typo_kind, typo_at):
+    """Write each distinct (number, style, owner country) once and each typo, normalise them.
+
+    Returns ``(ids, raw, e164, reason_codes, reasons)``: per entry the index of its
+    writing; per writing the typed text and the normalised number (Arrow strings) and a
+    code into ``reasons`` (``"ok"`` first, then the failure reasons sorted).
+    """
+    n_styles, n_countries = len(STYLES), max(len(countries), 1)
+    clean = np.flatnonzero(typo_kind == 0)
+    typo_rows = np.flatnonzero(typo_kind)
+    space = table["number"].size * n_styles * n_countries
+    wide = np.int32 if space < 2**31 else np.int64
+    key = number[clean].astype(wide)
+    key *= n_styles
+    key += style[clean]
+    key *= n_countries
+    key += owner_cc[clean]
+    uniq, clean_ids = dense_ids(key, space)
+    del key
+    ids = np.empty(number.size, dtype=np.int32 if uniq.size + typo_rows.size < 2**31 else np.int64)
+    ids[clean] = clean_ids
+    ids[typo_rows] = uniq.size + np.arange(typo_rows.size)
+    del clean, clean_ids
+    # one writing per distinct clean key, in pieces (a pure function of its row), then
+    # every typo in one call (a typo's digit positions come from its group's first text)
+    names = np.array(countries, dtype=object)
+
+    def write(num, sty, region, typo, at) -> pa.Array:
+        text = write_numbers(
+            pd.Series(table["number"][num]),
+            names[table["country"][num]],
+            np.array(STYLES, dtype=object)[sty],
+            region=names[region],
+            typo=_TYPO_NAMES[typo],
+            typo_at=at,
+        )
+        return pa.array(text.to_numpy(dtype=object), pa.large_string())
+
+    pieces = [pa.array([], pa.large_string())]
+    for lo in range(0, uniq.size, _WRITE_PIECE):
+        u = uniq[lo : lo + _WRITE_PIECE]
+        zero = np.zeros(u.size, dtype=np.int8)
+        pieces.append(write(u // (n_styles * n_countries), (u // n_countries) % n_styles,
+                            u % n_countries, zero, zero.astype(float)))  # fmt: skip
+    if typo_rows.size:
+        pieces.append(
+            write(number[typo_rows], style[typo_rows], owner_cc[typo_rows],
+                  typo_kind[typo_rows], typo_at)
+        )  # fmt: skip
+    written = pa.concat_arrays(pieces)
+    region = np.concatenate([uniq % n_countries, owner_cc[typo_rows]]).astype(np.int8)
+    del pieces, uniq
+    # normalised per group of calls that share no writing pattern: texts "+..." (read
+    # whatever the region, as region "ZZ": reading.normalisation_calls), then per region
+    plus = pc.match_substring_regex(written, r"^\+[0-9() \-./]*$").to_numpy(zero_copy_only=False)
+    group = np.where(plus, n_countries, region)
+    del plus
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n_countries + 2))
+    e164_parts, reason_parts = [], []
+    for g in range(n_countries + 1):
+        rows = order[bounds[g] : bounds[g + 1]]
+        e164_g, reason_g = normalise_entries(
+            pd.Series(written.take(pa.array(rows)).to_numpy(zero_copy_only=False)),
+            pd.Series(names[region[rows]]),
+        )
+        e164_parts.append(pa.array(e164_g.array, type=pa.large_string()))
+        reason_parts.append(reason_g.to_numpy(dtype=object))
+        del e164_g, reason_g
+    reason_u = np.concatenate(reason_parts)
     reasons = ["ok", *sorted(set(reason_u.tolist()) - {"ok"})]
     code_u = pd.Categorical(reason_u, categories=reasons).codes.astype(np.int8)
-    pick = inverse.ravel()
-    return e164_u.array.take(pick), code_u[pick], reasons
+    del reason_u, reason_parts
+    position = np.empty(order.size, dtype=ids.dtype)
+    position[order] = np.arange(order.size, dtype=ids.dtype)
+    ids = position[ids]  # writings in group order
+    raw = pd.arrays.ArrowStringArray(pa.chunked_array([written.take(pa.array(order))]))
+    del written, position
+    e164 = pd.arrays.ArrowStringArray(pa.chunked_array([pa.concat_arrays(e164_parts)]))
+    return ids, raw, e164, code_u, reasons
 
 
-def _service_entries(country: np.ndarray, params: SocialParams):
+#: Distinct writings written per call of :func:`write_numbers`.
+_WRITE_PIECE = 1 << 20
+
+
+def _service_entries(cc: np.ndarray, countries: list, params: SocialParams, texts: LabelTexts):
     """Short codes (voicemail, balance, emergency) saved in books: ``business`` entries.
 
-    Returns ``(owner, label, code, code_country)`` arrays, one per entry.
+    Returns ``(owner, label_ref, code, code_country)`` arrays, one per entry: the label
+    as a text id of ``texts``, the code as typed, its country code.
     """
     r = stream(params.seed, "addressbook:service")
-    n = country.size
+    n = cc.size
     k = r.poisson(params.service_codes_per_book, n)
-    own = np.repeat(np.arange(n, dtype=np.int64), k)
-    label = np.empty(own.size, dtype=object)
+    own = np.repeat(np.arange(n, dtype=np.int32), k)
+    own_cc = cc[own]
+    label = np.zeros(own.size, dtype=np.int32)
     code = np.empty(own.size, dtype=object)
     pick = r.integers(0, 3, own.size)
     for c, options in SERVICE_CODES.items():  # 8 countries
-        sel = np.flatnonzero(country[own] == c)
-        label[sel] = np.array([o[0] for o in options], dtype=object)[pick[sel]]
+        if c not in countries:
+            continue
+        sel = np.flatnonzero(own_cc == countries.index(c))
+        label[sel] = texts.ids([o[0] for o in options])[pick[sel]]
         code[sel] = np.array([o[1] for o in options], dtype=object)[pick[sel]]
-    return own, label, code, country[own]
-
-
-def _write_distinct(
-    number_id: np.ndarray,
-    numbers: np.ndarray,
-    number_country: np.ndarray,
-    style: np.ndarray,
-    owner_country: np.ndarray,
-    typo_kind: np.ndarray,
-    typo_at: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`write_numbers` on each distinct (number, style, call prefix) once; typos each.
-
-    Returns ``(texts, ids)``: the writings and, per entry, its index.
-    """
-    idd = np.array([IDD_PREFIX.get(c, "00") for c in owner_country.tolist()], dtype=object)
-    s_codes, s_uniques = pd.factorize(pd.Series(style, dtype=object) + "|" + idd)
-    width = max(len(s_uniques), 1)
-    clean = typo_kind == ""
-    key = np.where(clean, number_id.astype(np.int64) * width + s_codes, -1)
-    uniq, inverse = np.unique(key[clean], return_inverse=True)
-    first = np.flatnonzero(clean)[np.unique(inverse, return_index=True)[1]]
-    typo_rows = np.flatnonzero(~clean)
-    rows = np.concatenate([first, typo_rows])  # one representative entry per writing
-    written = write_numbers(
-        pd.Series(numbers[number_id[rows]]),
-        number_country[number_id[rows]],
-        style[rows],
-        region=owner_country[rows],
-        typo=typo_kind[rows],
-        typo_at=typo_at[rows],
-    ).to_numpy(dtype=object)
-    ids = np.empty(number_id.size, dtype=np.int64)
-    ids[clean] = inverse.ravel()
-    ids[typo_rows] = uniq.size + np.arange(typo_rows.size)
-    return written, ids
+    return own, label, code, own_cc
 
 
 def normalisation_summary(book: pd.DataFrame) -> pd.DataFrame:
