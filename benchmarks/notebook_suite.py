@@ -53,7 +53,7 @@ def run(workers: int) -> dict:
         per_notebook: dict[str, float] = defaultdict(float)
         cells = 0
         for case in ET.parse(xml).getroot().iter("testcase"):
-            name = case.get("classname", "").split(".")[-1] or case.get("file", "")
+            name = case.get("classname", "").removeprefix("notebooks.")
             per_notebook[name] += float(case.get("time", 0))
             cells += 1
     return {
