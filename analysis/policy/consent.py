@@ -240,12 +240,8 @@ def flow_cube(
         Both layers (consent, regime) and the scenario's switches must allow it.
         To read several days or both uses, make one :class:`ScenarioFlows`.
     """
-    if use not in USE_LEVEL:
+    if use not in USE_LEVEL:  # before the per-person draws; ScenarioFlows checks ``day``
         raise ValueError(f"use = {use!r} is not allowed: must be one of {sorted(USE_LEVEL)}")
-    if day is not None and (
-        isinstance(day, bool) or not isinstance(day, int | np.integer) or day < 0
-    ):
-        raise ValueError(f"day = {day!r} is not allowed: must be None or an integer >= 0")
     flows = ScenarioFlows(people, scenario, seed=seed)
     return flows.allowed(flows.codes(day), use)
 
