@@ -110,14 +110,18 @@ def infer_numbers(
     owner = book["owner_person_id"].to_numpy(np.int64)
     usable = book["entry_e164"].notna().to_numpy() & uploads[owner]
     owner = owner[usable]
-    labels = book["entry_label"].astype("string").fillna("").to_numpy(object)[usable]
+    # labels as codes into their distinct texts (far fewer: many owners write a contact's
+    # name the same way); a missing label is the empty text, the last one
+    label_code, distinct = pd.factorize(book["entry_label"][usable])
+    labels = np.append(pd.array(distinct, dtype="string").to_numpy(object), "")
+    label_code = np.where(label_code < 0, labels.size - 1, label_code)
     num_code, numbers = pd.factorize(book["entry_e164"].astype("string")[usable], sort=True)
     # blocking keys: initials of the first and last words, as integer codes
-    lab_f, lab_l = _initials(pd.Series(labels))
+    lab_f, lab_l = _initials(pd.Series(labels, dtype=object))
     name_f, name_l = _initials(people["full_name"])
     codes, _ = pd.factorize(np.concatenate([lab_f, lab_l, name_f, name_l]))
-    m, n_p = owner.size, len(people)
-    lab_f, lab_l = codes[:m], codes[m : 2 * m]
+    m, n_p = labels.size, len(people)
+    lab_f, lab_l = codes[:m][label_code], codes[m : 2 * m][label_code]
     name_f, name_l = codes[2 * m : 2 * m + n_p], codes[2 * m + n_p :]
     order = np.argsort(owner, kind="stable")
     owner_sorted = owner[order]
@@ -143,7 +147,7 @@ def infer_numbers(
         if rows.size == 0:
             continue
         scores = cpdist(
-            labels[rows].tolist(),
+            labels[label_code[rows]].tolist(),
             names[who].tolist(),
             scorer=fuzz.token_sort_ratio,
             processor=utils.default_process,

@@ -56,6 +56,11 @@ def _number_keys(values: pd.Series) -> np.ndarray | None:
     """E.164 numbers (``+`` and up to 15 digits) as int64 keys, -1 where missing.
 
     ``None`` if some value is not of that form (the caller then joins the strings).
+    Each distinct value is checked and converted once (an address book repeats each
+    number in many books).
+
+    >>> _number_keys(pd.Series(["+4915300000001", None, "+4915300000001"], dtype="string"))
+    array([4915300000001,            -1, 4915300000001])
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -65,12 +70,16 @@ def _number_keys(values: pd.Series) -> np.ndarray | None:
     arr = pa.array(values.array)  # Arrow-backed: no copy
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
+    encoded = arr.dictionary_encode()  # missing values keep a missing index
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    arr = encoded.dictionary
     valid = arr.is_valid()
     shape = pc.match_substring_regex(arr, r"^\+[0-9]{1,15}$")
     if not pc.all(pc.or_kleene(shape, pc.invert(valid))).as_py():
         return None
     keys = pc.cast(pc.utf8_slice_codeunits(arr, 1), pa.int64())
-    return keys.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    keys = np.append(keys.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), -1)
+    return keys[codes]  # code -1 picks the appended -1
 
 
 def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
