@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from analysis.world import (
     TIES,
@@ -15,6 +16,7 @@ from analysis.world import (
     build_social_world_from_edges,
     load_edge_list,
 )
+from analysis.world.ordering import reverse_cuthill_mckee_order
 
 DATA = Path(__file__).parent / "data" / "edgelists"
 
@@ -151,3 +153,59 @@ def test_attach_people_checks_sizes(small_people):
     edges = load_edge_list(DATA / "good.txt")
     with pytest.raises(ValueError, match="12 nodes"):
         attach_people(edges, small_people)
+
+
+_SEATING = """
+import hashlib, networkx as nx, numpy as np, pandas as pd, scipy.sparse as sp
+from analysis.world.edgelist import attach_people
+from analysis.world.ordering import reverse_cuthill_mckee_order
+from analysis.world.params import WorldParams
+from analysis.world.population import generate_population
+g = nx.powerlaw_cluster_graph(2000, 20, 0.3, seed=2016)
+a = sp.csr_matrix(nx.to_scipy_sparse_array(g, format="csr", dtype=np.int8))
+edges = pd.DataFrame(list(g.edges()), columns=["node_a", "node_b"])
+seats = attach_people(edges, generate_population(WorldParams(n_people=2000, seed=1)))
+order = reverse_cuthill_mckee_order(a)
+print(hashlib.sha256(order.tobytes() + seats.to_numpy().tobytes()).hexdigest())
+"""
+
+
+def test_seating_people_on_nodes_does_not_depend_on_the_cpu():
+    """NumPy's unstable argsort orders ties differently with AVX2 and AVX-512.
+
+    SciPy's reverse Cuthill-McKee used it, so one edge list seated people differently
+    on different machines; the project's own order must not. The same code runs with
+    NumPy limited to baseline SSE4.2, to AVX2, and with every feature of this CPU.
+    """
+    import os
+    import subprocess
+    import sys
+
+    limits = [
+        "SSE SSE2 SSE3 SSSE3 SSE41 POPCNT SSE42 X86_V2",
+        "SSE SSE2 SSE3 SSSE3 SSE41 POPCNT SSE42 X86_V2 AVX F16C FMA3 AVX2 X86_V3",
+        None,
+    ]
+    digests = []
+    for limit in limits:
+        env = dict(os.environ)
+        env.pop("NPY_ENABLE_CPU_FEATURES", None)
+        if limit:
+            env["NPY_ENABLE_CPU_FEATURES"] = limit
+        out = subprocess.run(
+            [sys.executable, "-c", _SEATING], env=env, capture_output=True, text=True, check=True
+        )
+        digests.append(out.stdout.strip())
+    assert len(digests[0]) == 64
+    assert digests[0] == digests[1] == digests[2]
+
+
+def test_reverse_cuthill_mckee_order_is_a_permutation_covering_every_component():
+    graph = sp.csr_matrix(
+        (np.ones(4), ([0, 1, 3, 4], [1, 0, 4, 3])), shape=(6, 6)
+    )  # components {0, 1}, {2}, {3, 4}, {5}
+    order = reverse_cuthill_mckee_order(graph)
+    assert sorted(order.tolist()) == list(range(6))
+    # components start from their lowest (degree, number): 2 and 5 (degree 0), then 0
+    # (with 1), then 3 (with 4): Cuthill-McKee 2, 5, 0, 1, 3, 4, reversed
+    assert order.tolist() == [4, 3, 1, 0, 5, 2]

@@ -17,12 +17,14 @@ addressbook  typed and normalised phone address books
 bookcodes    address-book entries as integer codes (chunked draws, label forms)
 socialworld  SocialWorld and build_social_world
 structure    degrees, clustering, visibility, ego networks
+ordering     node orders that are the same on every machine (seating people on a network)
 edgelist     real networks (SNAP edge lists) as input
 """
 
 from analysis.world import (
     addressbook,
     edgelist,
+    ordering,
     params,
     phones,
     population,
@@ -36,6 +38,7 @@ from analysis.world import (
 )
 from analysis.world.addressbook import *
 from analysis.world.edgelist import *
+from analysis.world.ordering import *
 from analysis.world.params import *
 from analysis.world.phones import *
 from analysis.world.population import *
@@ -59,5 +62,6 @@ __all__ = [
     *addressbook.__all__,
     *socialworld.__all__,
     *structure.__all__,
+    *ordering.__all__,
     *edgelist.__all__,
 ]

@@ -55,9 +55,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from analysis.core.seeds import stream
+from analysis.world.ordering import reverse_cuthill_mckee_order
 from analysis.world.params import ATTACH_MODES, SocialParams, WorldParams
 from analysis.world.population import generate_population
 from analysis.world.socialworld import SocialWorld, build_social_world
@@ -451,7 +451,7 @@ def attach_people(
         (np.ones(ia.size * 2, dtype=np.int8), (np.concatenate([ia, ib]), np.concatenate([ib, ia]))),
         shape=(n, n),
     )
-    rcm = reverse_cuthill_mckee(graph, symmetric_mode=True)
+    rcm = reverse_cuthill_mckee_order(graph)
     people_order = np.lexsort(
         (
             person,
