@@ -48,16 +48,16 @@ def reverse_cuthill_mckee_order(graph: sp.csr_matrix) -> np.ndarray:
     n = graph.shape[0]
     indptr = graph.indptr.astype(np.int64)
     degree = np.diff(indptr)
+    by_rank = np.argsort(degree, kind="stable")  # by degree, then node number
     rank = np.empty(n, dtype=np.int64)
-    rank[np.lexsort((np.arange(n), degree))] = np.arange(n)
+    rank[by_rank] = np.arange(n)
     # each row's neighbours in (degree, node number) order
     row = np.repeat(np.arange(n, dtype=np.int64), degree)
     neighbours = graph.indices.astype(np.int64)[np.lexsort((rank[graph.indices], row))]
-    by_rank = np.argsort(rank, kind="stable").tolist()
     nbr, ptr = neighbours.tolist(), indptr.tolist()
     seen = bytearray(n)
     order: list[int] = []
-    for start in by_rank:  # each component from its lowest-degree node
+    for start in by_rank.tolist():  # each component from its lowest-degree node
         if seen[start]:
             continue
         seen[start] = 1
