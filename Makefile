@@ -19,7 +19,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # JupyterLab refuses to start as root without --allow-root; many containers run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: all report test lab notebooks notebook bench lint dictionary environment clean install sweep convergence uniqueness
+.PHONY: all report test test-scale lab notebooks notebook bench lint dictionary environment clean install sweep convergence uniqueness
 
 all: report
 
@@ -51,6 +51,11 @@ report: $(STAMP)
 TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# Tests at national-statistics scale (marked `scale`, left out of `make test`): the fast
+# normaliser against phonenumbers on every entry of a 100,000-person world. CI runs both.
+test-scale: $(STAMP)
+	$(BIN)/python -m pytest -m scale tests/test_scale_normalise.py
 
 notebooks: $(STAMP)
 	$(BIN)/python -m analysis.report.notebooks

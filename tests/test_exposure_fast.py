@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.core.numbers import e164_keys
 from analysis.effects.exposure import contacts
 from analysis.effects.exposure.suggestions import sensitive_matrices
 from analysis.policy import builtin_scenarios
@@ -29,10 +30,10 @@ def test_integer_number_join_equals_the_string_join(world):
 
 
 def test_number_keys_refuse_what_is_not_e164():
-    keys = contacts._number_keys(pd.Series(["+4915112345678", None], dtype="string"))
+    keys = e164_keys(pd.Series(["+4915112345678", None], dtype="string"))
     assert keys.tolist() == [4915112345678, -1]
-    assert contacts._number_keys(pd.Series(["+49 151", "+1"], dtype="string")) is None
-    assert contacts._number_keys(pd.Series(["0151123"], dtype="string")) is None
+    assert e164_keys(pd.Series(["+49 151", "+1"], dtype="string")) is None
+    assert e164_keys(pd.Series(["0151123"], dtype="string")) is None
 
 
 def test_inner_join_lists_every_matching_pair():

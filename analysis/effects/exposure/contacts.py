@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis.core.numbers import e164_keys
 from analysis.effects.suggest import (
     edges_to_adjacency,
 )
@@ -52,46 +53,28 @@ class ContactUniverse:
     wa_true: np.ndarray
 
 
-def _number_keys(values: pd.Series) -> np.ndarray | None:
-    """E.164 numbers (``+`` and up to 15 digits) as int64 keys, -1 where missing.
+def _inner_join(
+    left: np.ndarray, right: np.ndarray, factorized: tuple | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` of every pair with ``left[i] == right[j]`` (keys >= 0).
 
-    ``None`` if some value is not of that form (the caller then joins the strings).
-    Each distinct value is checked and converted once (an address book repeats each
-    number in many books).
+    Pairs come sorted by ``i``, then by ``right``'s stable sort order. The distinct left
+    keys are looked up once each (an address book repeats each number many times);
+    ``factorized`` reuses ``pandas.factorize(left)`` across joins of the same ``left``.
 
-    >>> _number_keys(pd.Series(["+4915300000001", None, "+4915300000001"], dtype="string"))
-    array([4915300000001,            -1, 4915300000001])
+    >>> i, j = _inner_join(np.array([5, 7, -1, 5]), np.array([7, 5, 5, -1]))
+    >>> i.tolist(), j.tolist()
+    ([0, 0, 1, 3, 3], [1, 2, 0, 1, 2])
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
-        values = values.astype("string[pyarrow]")
-    arr = pa.array(values.array)  # Arrow-backed: no copy
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    encoded = arr.dictionary_encode()  # missing values keep a missing index
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    arr = encoded.dictionary
-    valid = arr.is_valid()
-    shape = pc.match_substring_regex(arr, r"^\+[0-9]{1,15}$")
-    if not pc.all(pc.or_kleene(shape, pc.invert(valid))).as_py():
-        return None
-    keys = pc.cast(pc.utf8_slice_codeunits(arr, 1), pa.int64())
-    keys = np.append(keys.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), -1)
-    return keys[codes]  # code -1 picks the appended -1
-
-
-def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``(i, j)`` of every pair with ``left[i] == right[j]`` (keys >= 0)."""
+    codes, distinct = factorized if factorized is not None else pd.factorize(left)
     ok = np.flatnonzero(right >= 0)
     order = ok[np.argsort(right[ok], kind="stable")]
     keys = right[order]
-    lo = np.searchsorted(keys, left, side="left")
-    hi = np.searchsorted(keys, left, side="right")
-    count = np.where(left >= 0, hi - lo, 0)
+    lo_d = np.searchsorted(keys, distinct, side="left")
+    count_d = np.where(distinct >= 0, np.searchsorted(keys, distinct, side="right") - lo_d, 0)
+    count = count_d[codes]
     i = np.repeat(np.arange(left.size), count)
-    start = np.repeat(lo - (np.cumsum(count) - count), count)
+    start = np.repeat(lo_d[codes] - (np.cumsum(count) - count), count)
     j = order[start + np.arange(i.size)]
     return i, j
 
@@ -99,16 +82,17 @@ def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.nda
 def contact_universe(world: Any) -> ContactUniverse:
     """Make the scenario-independent matches behind :func:`contact_edges` (ContactUniverse).
 
-    Numbers are joined as int64 keys (E.164 without its ``+``); where a number is not of
-    that form the strings are joined instead (:func:`_contact_universe_by_strings`). Either
-    way :func:`contact_edges` gets the same table: it sorts the matches and takes "any"
-    over their flags, so neither their order nor repeats matter.
+    Numbers are joined as int64 keys (E.164 without its ``+``,
+    :func:`analysis.core.numbers.e164_keys`); where a number is not of that form the
+    strings are joined instead (:func:`_contact_universe_by_strings`). Either way
+    :func:`contact_edges` gets the same table: it sorts the matches and takes "any" over
+    their flags, so neither their order nor repeats matter.
     """
     people = world.people
     book = world.address_book
-    fb_keys = _number_keys(people["facebook_phone_e164"])
-    own_keys = _number_keys(people["phone_e164"])
-    entry_keys = _number_keys(book["entry_e164"]) if fb_keys is not None else None
+    fb_keys = e164_keys(people["facebook_phone_e164"])
+    own_keys = e164_keys(people["phone_e164"])
+    entry_keys = e164_keys(book["entry_e164"]) if fb_keys is not None else None
     if fb_keys is None or own_keys is None or entry_keys is None:
         return _contact_universe_by_strings(world)
     n = len(people)
@@ -129,9 +113,10 @@ def contact_universe(world: Any) -> ContactUniverse:
         ok = o != contact
         return o[ok], contact[ok], t[ok]
 
-    i, j = _inner_join(entry_keys, np.where(is_fb, fb_keys, -1))
+    factorized = pd.factorize(entry_keys)
+    i, j = _inner_join(entry_keys, np.where(is_fb, fb_keys, -1), factorized)
     fo, fc, ft = cols(i, j.astype(np.int64))
-    i, j = _inner_join(entry_keys, np.where(wa_linkable, own_keys, -1))
+    i, j = _inner_join(entry_keys, np.where(wa_linkable, own_keys, -1), factorized)
     wo, wc, wt = cols(i, j.astype(np.int64))
     if n and (max(fo.max(initial=0), fc.max(initial=0), wo.max(initial=0)) >= n):
         raise ValueError("address book refers to person ids outside the population")
