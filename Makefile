@@ -52,7 +52,7 @@ TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-# Tests at national-statistics scale (marked `scale`, left out of `make test`): the fast
+# Tests that take minutes (marked `scale`, left out of `make test`): the fast
 # normaliser against phonenumbers on every entry of a 100,000-person world. CI runs both.
 test-scale: $(STAMP)
 	$(BIN)/python -m pytest -m scale tests/test_scale_normalise.py

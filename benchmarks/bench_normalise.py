@@ -7,8 +7,8 @@ alternating order: the fast normaliser (:func:`analysis.world.normalise_entries`
 (:func:`analysis.world.normalise_each`, the previous method), and, on a seeded sample
 of entries, one call per entry (what a user would write first), extrapolated to all
 entries. Every distinct pair is also compared between the fast and the per-pair path:
-this is the differential test on every entry of a 100,000-person world (the default
-test run does the same on a 20,000-person world).
+the same comparison as ``tests/test_scale_normalise.py`` (``make test-scale``), which is
+the differential test against ``phonenumbers`` on every entry of such a world.
 
 Run: ``.venv/bin/python -m pytest benchmarks/bench_normalise.py -p no:nbval -o addopts="" -s``
 """
