@@ -161,8 +161,14 @@ def test_address_book_matches_the_contract(world):
     assert list(book.columns) == ADDRESS_BOOK.columns
     assert book["owner_person_id"].dtype == np.int64
     assert book["contact_person_id"].dtype == "Int64"
-    for col in ("entry_label", "entry_raw", "entry_e164"):
-        assert isinstance(book[col].dtype, pd.StringDtype), col
+    for col in ("entry_label", "entry_raw", "entry_e164"):  # texts as sorted categories
+        dtype = book[col].dtype
+        assert isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered, col
+        assert isinstance(dtype.categories.dtype, pd.StringDtype), col
+        assert dtype.categories.is_monotonic_increasing and dtype.categories.is_unique, col
+        assert book[col].cat.codes.dtype.itemsize <= 4, col  # int32 or narrower
+        used = np.unique(book[col].cat.codes.to_numpy())
+        assert (used[used >= 0] == np.arange(len(dtype.categories))).all(), col  # no unused
     assert list(book["contact_kind"].cat.categories) == list(CONTACT_KINDS)
     assert book["normalise_reason"].cat.categories[0] == "ok"
     allowed = {
@@ -264,7 +270,7 @@ def test_who_holds_which_books(world):
 def test_books_of_some_owners_are_exactly_the_full_books():
     """``owners=`` skips writing other books; the kept books equal the full build's."""
     from analysis.world import WorldParams, generate_population
-    from analysis.world.addressbook import build_address_book
+    from analysis.world.addressbook import TEXT_COLUMNS, build_address_book
 
     people = generate_population(WorldParams(n_people=500, seed=4))
     world = build_social_world(people, SocialParams(seed=4, median_ties=20))
@@ -273,6 +279,8 @@ def test_books_of_some_owners_are_exactly_the_full_books():
     some = build_address_book(people, world.ties, world.params, owners=keep)
     full = world.address_book
     expect = full[keep[full["owner_person_id"].to_numpy()]].reset_index(drop=True)
+    for col in TEXT_COLUMNS:  # a book's categories are the texts it holds
+        expect[col] = expect[col].cat.remove_unused_categories()
     assert len(some) and set(some["owner_person_id"]) <= set(np.flatnonzero(keep))
     pd.testing.assert_frame_equal(some.reset_index(drop=True), expect)
     with pytest.raises(ValueError, match="owners must be a bool array of length 500"):

@@ -70,7 +70,8 @@ def e164_keys(values) -> np.ndarray | None:
     Parameters
     ----------
     values : pandas.Series or array-like of str
-        Any string column; Arrow-backed columns are read without copying their text.
+        Any string column; Arrow-backed columns are read without copying their text, and
+        a categorical column through its codes (each category parsed once).
 
     Examples
     --------
@@ -84,6 +85,11 @@ def e164_keys(values) -> np.ndarray | None:
     import pyarrow as pa
 
     s = values if isinstance(values, pd.Series) else pd.Series(values, dtype="object")
+    if isinstance(s.dtype, pd.CategoricalDtype):  # each distinct text parsed once
+        keys = e164_keys(pd.Series(s.cat.categories, dtype="string[pyarrow]"))
+        if keys is None:
+            return None
+        return np.append(keys, -1)[s.cat.codes.to_numpy()]  # code -1 (missing): key -1
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         s = s.astype("string[pyarrow]")
     arr = pa.array(s.array)  # Arrow-backed: no copy

@@ -14,6 +14,7 @@ import pandas as pd
 from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cpdist
 
+from analysis.core.texts import factorize_texts
 from analysis.linking.params import LinkingParams
 
 __all__ = [
@@ -112,10 +113,10 @@ def infer_numbers(
     owner = owner[usable]
     # labels as codes into their distinct texts (far fewer: many owners write a contact's
     # name the same way); a missing label is the empty text, the last one
-    label_code, distinct = pd.factorize(book["entry_label"][usable])
-    labels = np.append(pd.array(distinct, dtype="string").to_numpy(object), "")
+    label_code, distinct = factorize_texts(book["entry_label"], usable)
+    labels = np.append(distinct, "")
     label_code = np.where(label_code < 0, labels.size - 1, label_code)
-    num_code, numbers = pd.factorize(book["entry_e164"].astype("string")[usable], sort=True)
+    num_code, numbers = factorize_texts(book["entry_e164"], usable, sort=True)
     # blocking keys: initials of the first and last words, as integer codes
     lab_f, lab_l = _initials(pd.Series(labels, dtype=object))
     name_f, name_l = _initials(people["full_name"])

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.paths import notebook_paths
+from analysis.core.texts import text_values
 from analysis.effects.ads.customers import (
     CustomerLists,
     generate_customer_lists,
@@ -199,17 +200,18 @@ def audit_world(
     if address_book is not None:
         owner = address_book["owner_person_id"].to_numpy(dtype=np.int64)
         typo = address_book["is_entry_typo"].to_numpy(dtype=bool)
+        e164 = text_values(address_book["entry_e164"])  # the texts (categorical in the book)
         row, _ = _typed(
             "address_book",
             "entry_raw",
-            address_book["entry_raw"],
+            text_values(address_book["entry_raw"]),
             country[owner],
             typo,
-            stored=address_book["entry_e164"],
+            stored=e164,
         )
-        rows += [row, _numbers("address_book", "entry_e164", address_book["entry_e164"], typo)]
-        phone_keys.append(address_book["entry_e164"][~typo])
-        typo_keys.append(address_book["entry_e164"][typo])
+        rows += [row, _numbers("address_book", "entry_e164", e164, typo)]
+        phone_keys.append(e164[~typo])
+        typo_keys.append(e164[typo])
     customer_plain: set = set()
     if customers is not None:
         typo = customers["is_phone_typo"].to_numpy(dtype=bool)

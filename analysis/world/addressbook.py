@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.core.seeds import stream
+from analysis.core.texts import categorical_texts, text_values
 from analysis.world.bookcodes import (
     CHUNK,
     CONST,
@@ -129,16 +130,17 @@ BUSINESS_LABELS = np.array(
 
 def empty_address_book() -> pd.DataFrame:
     """Return an address-book frame with no rows and the documented dtypes."""
+    no_ids = np.zeros(0, dtype=np.int32)
     return pd.DataFrame(
         {
             "owner_person_id": pd.Series([], dtype="int64"),
-            "entry_label": pd.Series([], dtype="string"),
-            "entry_raw": pd.Series([], dtype="string"),
+            "entry_label": categorical_texts(pa.array([], pa.large_string()), no_ids),
+            "entry_raw": categorical_texts(pa.array([], pa.large_string()), no_ids),
             "contact_person_id": pd.Series([], dtype="Int64"),
             "contact_kind": pd.Categorical([], categories=list(CONTACT_KINDS)),
             "entry_style": pd.Categorical([], categories=list(STYLES)),
             "is_entry_typo": pd.Series([], dtype="bool"),
-            "entry_e164": pd.Series([], dtype="string"),
+            "entry_e164": categorical_texts(pa.array([], pa.large_string()), no_ids),
             "normalise_reason": pd.Categorical([], categories=["ok"]),
         }
     )
@@ -362,17 +364,19 @@ def build_address_book(
     columns["is_entry_typo"] = typo_kind != 0
     columns["normalise_reason"] = pd.Categorical.from_codes(reason_u[ids], categories=reasons)
     del style, typo_kind
-    column = label_table.take(pa.array(label))  # no label is missing: no validity bitmap
-    column = pa.Array.from_buffers(column.type, len(column), [None, *column.buffers()[1:]])
-    columns["entry_label"] = pd.arrays.ArrowStringArray(pa.chunked_array([column]))
-    del column
+    # the three text columns as categories of their sorted distinct texts (int32 codes)
+    columns["entry_label"] = categorical_texts(label_table, label)
     del label, label_table
-    columns["entry_raw"] = raw_u.take(ids)
+    columns["entry_raw"] = categorical_texts(raw_u, ids)
     del raw_u
-    columns["entry_e164"] = e164_u.take(ids)
+    columns["entry_e164"] = categorical_texts(e164_u, ids)
     del e164_u, ids
     return pd.DataFrame({name: columns.pop(name) for name in _COLUMNS}, copy=False)
 
+
+#: the columns of texts, held as categories of their sorted distinct texts
+#: (:func:`analysis.core.texts.categorical_texts`)
+TEXT_COLUMNS = ("entry_label", "entry_raw", "entry_e164")
 
 _COLUMNS = (
     "owner_person_id",
@@ -430,7 +434,8 @@ def _write_and_normalise(number, table, countries, style, owner_cc, typo_kind, t
     """Write each distinct (number, style, owner country) once and each typo, normalise them.
 
     Returns ``(ids, raw, e164, reason_codes, reasons)``: per entry the index of its
-    writing; per writing the typed text and the normalised number (Arrow strings) and a
+    writing; per writing the typed text and the normalised number (``pyarrow`` arrays,
+    repeats possible: two keys can give the same text) and a
     code into ``reasons`` (``"ok"`` first, then the failure reasons sorted).
     """
     n_styles, n_countries = len(STYLES), max(len(countries), 1)
@@ -502,10 +507,9 @@ def _write_and_normalise(number, table, countries, style, owner_cc, typo_kind, t
     position = np.empty(order.size, dtype=ids.dtype)
     position[order] = np.arange(order.size, dtype=ids.dtype)
     ids = position[ids]  # writings in group order
-    raw = pd.arrays.ArrowStringArray(pa.chunked_array([written.take(pa.array(order))]))
+    raw = written.take(pa.array(order))
     del written, position
-    e164 = pd.arrays.ArrowStringArray(pa.chunked_array([pa.concat_arrays(e164_parts)]))
-    return ids, raw, e164, code_u, reasons
+    return ids, raw, pa.concat_arrays(e164_parts), code_u, reasons
 
 
 #: Distinct writings written per call of :func:`write_numbers`.
@@ -561,11 +565,8 @@ def normalisation_by_country(book: pd.DataFrame, people: pd.DataFrame) -> pd.Dat
     ok = (book["normalise_reason"].astype(str) == "ok").to_numpy()
     is_person = book["contact_person_id"].notna().to_numpy()
     contact = book["contact_person_id"].fillna(0).to_numpy(np.int64)
-    right = (
-        ok
-        & is_person
-        & (book["entry_e164"].fillna("").astype(str).to_numpy(dtype=object) == phone[contact])
-    )
+    right = ok & is_person  # then: normalised to that person's own number
+    right[right] = text_values(book["entry_e164"], right) == phone[contact[right]]
     frame = pd.DataFrame(
         {
             "country_code": owner_country,

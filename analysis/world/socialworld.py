@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis.world.addressbook import TEXT_COLUMNS
 from analysis.world.params import ROLES, SENSITIVE_KINDS, TIE_KINDS, SocialParams
 from analysis.world.ties import (
     _decode,
@@ -260,8 +261,7 @@ def address_book_of(world: SocialWorld, owner: int | None = None, n: int = 12) -
         owner = int(book["owner_person_id"].iloc[0])
     cols = ["entry_label", "entry_raw", "contact_kind", "entry_e164", "normalise_reason"]
     shown = book.loc[book["owner_person_id"] == owner, cols].head(n)
-    texts = ["entry_label", "entry_raw", "entry_e164"]  # categorical in the book: shown as text
-    return shown.astype(dict.fromkeys(texts, "string"))
+    return shown.astype(dict.fromkeys(TEXT_COLUMNS, "string"))  # categories, shown as text
 
 
 def example_person(

@@ -327,20 +327,22 @@ ADDRESS_BOOK = register(
     Table(
         "address_book",
         "One row per phone address-book entry, as typed and as normalised. "
-        "SocialWorld.address_book.",
+        "SocialWorld.address_book. Its three text columns (entry_label, entry_raw, "
+        "entry_e164) are categories of their sorted distinct texts: many entries share a "
+        "writing, so each text is held once and each entry as an integer code.",
         (
             Field("owner_person_id", "Whose phone holds the entry.", "int64", "", "analysis.world"),
             Field(
                 "entry_label",
                 "Name as saved: 'Mum', 'Dr K', 'Ana Silva', 'Pizza'.",
-                "string",
+                "category",
                 "",
                 "analysis.world",
             ),
             Field(
                 "entry_raw",
                 "Number as typed (spaces, dashes, national or international form, typos).",
-                "string",
+                "category",
                 "",
                 "analysis.world",
             ),
@@ -378,7 +380,7 @@ ADDRESS_BOOK = register(
                 "entry_raw normalised with the owner's country as default region "
                 "(null when it fails). Differs from the contact's true number only after a typo "
                 "or in Brazil's old eight-digit form; always in a synthetic block.",
-                "string",
+                "category",
                 "E.164",
                 "phonenumbers",
             ),

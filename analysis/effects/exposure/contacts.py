@@ -13,6 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis.core.numbers import e164_keys
+from analysis.core.texts import text_values
 from analysis.effects.suggest import (
     edges_to_adjacency,
 )
@@ -147,7 +148,7 @@ def _contact_universe_by_strings(world: Any) -> ContactUniverse:
     entries = pd.DataFrame(
         {
             "owner_person_id": owner[keep],
-            "number": book["entry_e164"].astype("string").to_numpy()[keep],
+            "number": text_values(book["entry_e164"], keep),
             "saved_id": book["contact_person_id"]
             .astype("Int64")
             .fillna(-1)

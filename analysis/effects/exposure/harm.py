@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.core.texts import text_values
 from analysis.effects.exposure.contacts import _bool
 from analysis.effects.exposure.params import _CO_KIND
 from analysis.policy.consent import effective_states, flow_cube
@@ -134,7 +135,7 @@ def _correct_entries(world: Any) -> tuple[np.ndarray, np.ndarray]:
     owner = book["owner_person_id"].to_numpy(np.int64)[ok]
     person = cid.to_numpy(dtype="int64", na_value=-1)[ok]
     right = (
-        book["entry_e164"].astype("string").to_numpy()[ok]
+        text_values(book["entry_e164"], ok)
         == people["phone_e164"].astype("string").to_numpy()[person]
     )
     keep = right & (owner != person)

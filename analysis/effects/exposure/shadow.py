@@ -25,6 +25,7 @@ import scipy.sparse as sp
 
 from analysis.core.seeds import stream
 from analysis.core.stats import mean_t_interval
+from analysis.core.texts import text_values
 from analysis.effects.exposure.contacts import _bool
 from analysis.effects.link_prediction import auc_score
 from analysis.effects.suggest import (
@@ -111,7 +112,7 @@ def shadow_tie_auc(
     contact = cid.to_numpy(dtype="int64", na_value=-1)[ok]
     # the entry reaches the right person only if it normalised to that person's number
     right = (
-        book["entry_e164"].astype("string").to_numpy()[ok]
+        text_values(book["entry_e164"], ok)
         == people["phone_e164"].astype("string").to_numpy()[contact]
     )
     owner, contact = owner[right & member[owner]], contact[right & member[owner]]
