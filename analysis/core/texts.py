@@ -1,9 +1,9 @@
 """Text columns stored as categories: each distinct text held once, entries as int32 codes.
 
-An address book of a million people has about 98 million entries but only about 12
-million distinct typed numbers (each number is written in a few styles), and fewer
-distinct normalised numbers and labels. Held as Arrow strings, the three text columns take
-about 6 GB; as categories (int32 codes into the sorted distinct texts) about 1.5 GB.
+Many entries share a text: the address books of 100,000 people hold 9.46M entries but
+1.35M distinct typed numbers, 253k distinct labels and 245k distinct normalised numbers.
+Held as Arrow strings, the three text columns take about 560 MB; as categories (int32
+codes into the sorted distinct texts) 154 MB (``memory_usage(deep=True)``).
 
 The categories are sorted, so a category column sorts and factorizes in the same order as
 the strings it stands for. :func:`text_values` and :func:`factorize_texts` read any text
