@@ -11,6 +11,7 @@ from analysis.world import (
     FAILURE_REASONS,
     SHORT_CODE,
     STYLES,
+    TEXT_COLUMNS,
     SocialParams,
     build_social_world,
     draw_numbers,
@@ -161,7 +162,9 @@ def test_address_book_matches_the_contract(world):
     assert list(book.columns) == ADDRESS_BOOK.columns
     assert book["owner_person_id"].dtype == np.int64
     assert book["contact_person_id"].dtype == "Int64"
-    for col in ("entry_label", "entry_raw", "entry_e164"):  # texts as sorted categories
+    documented = {f.name: f.dtype for f in ADDRESS_BOOK.fields}
+    for col in TEXT_COLUMNS:  # texts as sorted categories, as the data dictionary says
+        assert documented[col] == "category", col
         dtype = book[col].dtype
         assert isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered, col
         assert isinstance(dtype.categories.dtype, pd.StringDtype), col
@@ -270,7 +273,7 @@ def test_who_holds_which_books(world):
 def test_books_of_some_owners_are_exactly_the_full_books():
     """``owners=`` skips writing other books; the kept books equal the full build's."""
     from analysis.world import WorldParams, generate_population
-    from analysis.world.addressbook import TEXT_COLUMNS, build_address_book
+    from analysis.world.addressbook import build_address_book
 
     people = generate_population(WorldParams(n_people=500, seed=4))
     world = build_social_world(people, SocialParams(seed=4, median_ties=20))

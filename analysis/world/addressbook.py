@@ -62,6 +62,7 @@ __all__ = [
     "CONTACT_KINDS",
     "FAMILY_LABELS",
     "SERVICE_CODES",
+    "TEXT_COLUMNS",
     "build_address_book",
     "empty_address_book",
     "normalisation_by_country",
