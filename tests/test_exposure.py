@@ -410,3 +410,30 @@ def test_shared_products_give_the_same_results_as_each_scenario_alone(world, sce
     pd.testing.assert_frame_equal(
         contact_edges(world, scenarios["eu_pause"], seed=4), kept["eu_pause"].edges
     )
+
+
+def test_rankings_made_together_are_dropped_after_their_last_scenario(world, scenarios):
+    """One pass ranks every distinct edge set; each ranking is held only while still needed."""
+    from analysis.effects.exposure.suggestions import (
+        SharedProducts,
+        rank_together,
+        scenario_suggestions,
+    )
+
+    names = ["mix_2016", "eu_pause", "india_later_data_flows", "all_leave"]
+    chosen = {k: scenarios[k] for k in names}
+    shared = SharedProducts(world)
+    rank_together(world, chosen, None, 4, shared)
+    # mix_2016 and india_later_data_flows see the same edges; all_leave adds none (so it is
+    # counted, but not ranked: its ranking is Facebook's own)
+    assert sorted(shared.uses.values()) == [1, 1, 2]
+    assert len(shared.ahead) == 2 and shared.baseline is not None
+    held = []
+    for name in names:
+        r = scenario_suggestions(world, chosen[name], seed=4, shared=shared)
+        alone = scenario_suggestions(world, chosen[name], seed=4)
+        pd.testing.assert_frame_equal(r.with_whatsapp, alone.with_whatsapp)
+        pd.testing.assert_frame_equal(r.baseline, alone.baseline)
+        held.append(len(shared.ranked))
+    assert held == [1, 1, 0, 0]  # mix_2016's ranking waits for india_later_data_flows only
+    assert not shared.ahead

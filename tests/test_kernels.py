@@ -17,6 +17,7 @@ from analysis.effects.suggest import (
     candidate_scores,
     edges_to_adjacency,
     top_k_suggestions,
+    top_k_suggestions_many,
 )
 
 
@@ -101,3 +102,80 @@ def test_unknown_engine_is_refused():
         top_k_suggestions(a, engine="gpu")
     with pytest.raises(ValueError, match="engine"):
         candidate_scores(a, engine="gpu")
+
+
+def _contact_sets(rng, a, c, n_sets: int):
+    """Contact-edge sets as scenarios make them: overlapping subsets of one universe.
+
+    The universe holds contact edges and some friendships (a contact who is also a friend),
+    so the union graph has entries that are friendships in every graph and contact edges
+    in only some.
+    """
+    fa = sp.triu(a, 1).tocoo()
+    fc = sp.triu(c, 1).tocoo()
+    pick = rng.random(fa.nnz) < 0.2
+    uu = np.r_[fc.row, fa.row[pick]]
+    vv = np.r_[fc.col, fa.col[pick]]
+    n = a.shape[0]
+    sets = [None, edges_to_adjacency([], [], n)]
+    for share in np.linspace(0.2, 1.0, n_sets - 2):
+        keep = rng.random(uu.size) < share
+        sets.append(edges_to_adjacency(uu[keep], vv[keep], n))
+    return sets
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("method", ["adamic_adar", "common_neighbours"])
+def test_top_k_many_equals_one_graph_at_a_time(seed, method):
+    rng, a, c = _graph(seed, 500 + 300 * seed, 4 + 2 * seed)
+    sets = _contact_sets(rng, a, c, 7)
+    n = a.shape[0]
+    members = rng.random(n) < 0.7
+    for nodes, cand in [(None, None), (np.flatnonzero(members), members)]:
+        for k, per_pass in [(1, 16), (4, 3), (10, 1), (10, 7)]:
+            kw = dict(k=k, method=method, nodes=nodes, candidates=cand, contact_edge_weight=0.75)
+            many = top_k_suggestions_many(a, sets, graphs_per_pass=per_pass, **kw)
+            assert len(many) == len(sets)
+            for i, (got, extra) in enumerate(zip(many, sets, strict=True)):
+                one = top_k_suggestions(a, extra_edges=extra, **kw)
+                assert len(one) > 0
+                assert got.dtypes.equals(one.dtypes)
+                assert got.equals(one), (seed, method, k, per_pass, i)
+
+
+def test_top_k_many_counts_common_neighbours_of_the_kept_pairs():
+    """Ranked by Adamic-Adar, the counts of the kept pairs are merged from the two rows.
+
+    Path 0-1-2 is in both graphs; paths 0-3-2 and 0-3-4 only in the second (contact
+    edges 0-3, 3-2), where 3 is suggested for the direct contact edge alone (weight 1,
+    no common neighbour), between 2 (1/ln 2 + 1/ln 3) and 4 (1/ln 3).
+    """
+    a = edges_to_adjacency([0, 1, 3], [1, 2, 4], 5)
+    extra = edges_to_adjacency([0, 3], [3, 2], 5)
+    first, second = top_k_suggestions_many(a, [None, extra], k=3, nodes=[0])
+    pair = ["suggested_person_id", "common_neighbour_count"]
+    assert first[pair].values.tolist() == [[2, 1]]
+    assert second[pair].values.tolist() == [[2, 2], [3, 0], [4, 1]]
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(k=None), "k = None"),
+        (dict(k=0), "k = 0"),
+        (dict(graphs_per_pass=0), "graphs_per_pass = 0"),
+        (dict(graphs_per_pass=31), "graphs_per_pass = 31"),
+        (dict(method="jaccard"), "method = 'jaccard'"),
+        (dict(contact_edge_weight=-1.0), "contact_edge_weight"),
+    ],
+)
+def test_top_k_many_refuses_bad_parameters(kw, match):
+    a = edges_to_adjacency([0, 1], [1, 2], 3)
+    with pytest.raises(ValueError, match=match):
+        top_k_suggestions_many(a, [None], **kw)
+
+
+def test_top_k_many_refuses_a_contact_set_of_another_size():
+    a = edges_to_adjacency([0, 1], [1, 2], 3)
+    with pytest.raises(ValueError, match="extra_edges"):
+        top_k_suggestions_many(a, [edges_to_adjacency([0], [1], 4)])

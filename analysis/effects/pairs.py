@@ -81,7 +81,12 @@ def adamic_adar_weights(adjacency: sp.csr_matrix) -> np.ndarray:
     >>> [round(float(x), 4) for x in w]
     [1.4427, 0.0, 0.0]
     """
-    deg = np.asarray(adjacency.getnnz(axis=1), dtype=np.float64)
+    return _weights_of_degree(adjacency.getnnz(axis=1))
+
+
+def _weights_of_degree(degree) -> np.ndarray:
+    """``1 / log(degree)`` where ``degree >= 2``, else 0 (float64)."""
+    deg = np.asarray(degree, dtype=np.float64)
     w = np.zeros_like(deg)
     ok = deg >= 2
     w[ok] = 1.0 / np.log(deg[ok])

@@ -41,10 +41,12 @@ from analysis.core.params import Params, param
 from analysis.core.schema import Field, Table, register
 from analysis.effects.pairs import (
     _EDGE,
+    _as_canonical,
     _candidate_blocks,
     _check_rows,
     _marked_visible,
     _visible_graph,
+    _weights_of_degree,
     adamic_adar_weights,
     as_adjacency,
     candidate_scores,
@@ -63,6 +65,7 @@ __all__ = [
     "frame_to_adjacency",
     "pair_scores",
     "top_k_suggestions",
+    "top_k_suggestions_many",
 ]
 
 
@@ -389,6 +392,123 @@ def _top_k_by_rows(friends, contact, visible, row_ids, candidates, k, method, we
         float(weight),
     )
     return _suggestion_frame(person, cols, score, cn.astype(np.float64), aa, isd, k)
+
+
+#: Graphs ranked together by :func:`top_k_suggestions_many` by default (at most 30: the
+#: bits of an int32 mask).
+MAX_GRAPHS_PER_PASS = 8
+
+
+def top_k_suggestions_many(
+    adjacency,
+    extra_edges,
+    *,
+    k: int = 10,
+    method: str = "adamic_adar",
+    contact_edge_weight: float = 1.0,
+    nodes=None,
+    candidates=None,
+    graphs_per_pass: int = MAX_GRAPHS_PER_PASS,
+) -> list[pd.DataFrame]:
+    """:func:`top_k_suggestions` of one friendship graph with each of several contact-edge sets.
+
+    ``[top_k_suggestions(adjacency, extra_edges=e, k=k, ...) for e in extra_edges]``,
+    the very same tables, computed in one pass over the union of the visible graphs
+    (up to ``graphs_per_pass`` at a time) instead of one pass per set. The visible
+    graphs of scenarios differ only in a minority of contact edges, so most two-hop
+    paths are shared: walking them once, with one accumulator per graph side by side
+    in memory, costs a fraction of walking each graph on its own. Every sum is still
+    formed from the same terms in the same order as for that graph alone
+    (:func:`analysis.effects.kernels.top_k_rows_many`), so the bits are the same.
+
+    Parameters
+    ----------
+    adjacency : scipy.sparse matrix
+        Friendship graph, as for :func:`top_k_suggestions`.
+    extra_edges : sequence of scipy.sparse matrices
+        One contact-edge matrix per visible graph (``None`` for no contact edges).
+    k, method, contact_edge_weight, nodes, candidates
+        As for :func:`top_k_suggestions` (``k`` a positive integer).
+    graphs_per_pass : int
+        At most this many graphs share one pass (1 to 30).
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        One ``suggestions`` table per entry of ``extra_edges``, in that order.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> a = sp.csr_matrix(([1.0] * 4, ([0, 1, 1, 2], [1, 0, 2, 1])), shape=(4, 4))
+    >>> e = sp.csr_matrix(([1.0] * 2, ([2, 3], [3, 2])), shape=(4, 4))
+    >>> many = top_k_suggestions_many(a, [None, e], k=2)
+    >>> all(m.equals(top_k_suggestions(a, extra_edges=x, k=2)) for m, x in zip(many, [None, e]))
+    True
+    """
+    from analysis.effects.kernels import top_k_many
+
+    if method not in METHODS:
+        raise ValueError(f"method = {method!r} is not allowed: must be one of {list(METHODS)}")
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k = {k!r} is not allowed: must be a positive integer")
+    if not np.isfinite(contact_edge_weight) or contact_edge_weight < 0:
+        raise ValueError(f"contact_edge_weight = {contact_edge_weight!r} must be a number >= 0")
+    if (
+        isinstance(graphs_per_pass, bool)
+        or not isinstance(graphs_per_pass, int | np.integer)
+        or not 1 <= graphs_per_pass <= 30
+    ):
+        raise ValueError(f"graphs_per_pass = {graphs_per_pass!r} must be an integer in 1..30")
+    extra_edges = list(extra_edges)
+    friends = _as_canonical(adjacency)
+    n = friends.shape[0]
+    row_ids, candidates = _check_rows(nodes, candidates, n)
+    cand = np.ones(n, bool) if candidates is None else candidates
+    rows = np.ascontiguousarray(row_ids, dtype=np.int64)
+    out: list[pd.DataFrame] = []
+    for lo in range(0, len(extra_edges), graphs_per_pass):
+        batch = [
+            None if e is None else _as_canonical(e, name="extra_edges", n=n)
+            for e in extra_edges[lo : lo + graphs_per_pass]
+        ]
+        indptr, indices, present, friend, w = _union_graph(friends, batch)
+        for person, cols, score, cn, aa, isd in top_k_many(
+            indptr, indices, present, friend, w, rows, cand, int(k),
+            method == "adamic_adar", float(contact_edge_weight),
+        ):  # fmt: skip
+            out.append(_suggestion_frame(person, cols, score, cn.astype(np.float64), aa, isd, k))
+        del indptr, indices, present, friend, w
+    return out
+
+
+def _union_graph(friends: sp.csr_matrix, contacts: list) -> tuple[np.ndarray, ...]:
+    """Union of the visible graphs ``friends + contacts[s]``, with what each entry is in each.
+
+    Returns ``(indptr, indices, present, friend, w)``: the union's CSR arrays (sorted
+    indices); ``present[p]``, bit ``s`` set when entry ``p`` is an edge of graph ``s``;
+    ``friend[p]``, a friendship (an edge of every graph); ``w[:, s]``, the Adamic-Adar
+    weights of graph ``s`` (:func:`adamic_adar_weights` of its visible graph, from the
+    same degrees).
+    """
+    n_graphs = len(contacts)
+    code = friends * float(2**n_graphs)  # exact: sums of distinct powers of two
+    for s, contact in enumerate(contacts):
+        if contact is not None:
+            code = code + contact * float(2**s)
+    code = code.tocsr()
+    code.sum_duplicates()
+    code.sort_indices()
+    data = code.data.astype(np.int64)
+    friend = data >= 2**n_graphs
+    every = np.int64(2**n_graphs - 1)
+    present = np.where(friend, every, data & every).astype(np.int32)
+    n = code.shape[0]
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(code.indptr))
+    w = np.empty((n, n_graphs), np.float64)
+    for s in range(n_graphs):
+        w[:, s] = _weights_of_degree(np.bincount(rows, weights=(present >> s) & 1, minlength=n))
+    return code.indptr, code.indices, present, friend, np.ascontiguousarray(w)
 
 
 def _suggestion_frame(person, cand, score, cn, aa, isd, k) -> pd.DataFrame:

@@ -6,6 +6,7 @@ See :mod:`analysis.effects.exposure` for the definitions.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from analysis.effects.suggest import (
     SuggestParams,
     edges_to_adjacency,
     top_k_suggestions,
+    top_k_suggestions_many,
 )
 from analysis.policy.consent import effective_states
 from analysis.policy.scenarios import Scenario
@@ -38,6 +40,7 @@ __all__ = [
     "attribute_suggestions",
     "attribution_table",
     "compare_scenarios",
+    "rank_together",
     "scenario_suggestions",
     "sensitive_counts",
     "sensitive_matrices",
@@ -153,7 +156,8 @@ class SharedProducts:
     (:func:`analysis.effects.exposure.contacts.contact_universe`), the sensitive-kind
     matrices, and the suggestions already ranked for a visible contact-edge set
     (scenarios that let Facebook see the very same edges get the very same ranking,
-    computed once).
+    computed once). :func:`rank_together` ranks them all ahead in one pass and counts
+    the scenarios that need each, so a ranking is held only until its last scenario.
     """
 
     def __init__(self, world: Any, tie_matrix=None):
@@ -162,6 +166,66 @@ class SharedProducts:
         self.universe = contact_universe(world)
         self.sensitive = sensitive_matrices(world)
         self.ranked: dict[bytes, tuple[pd.DataFrame, pd.DataFrame]] = {}
+        #: Rankings made ahead by :func:`rank_together` (Facebook's own, and one per
+        #: distinct visible contact-edge set), and how many scenarios still need each.
+        self.baseline: pd.DataFrame | None = None
+        self.ahead: dict[bytes, pd.DataFrame] = {}
+        self.uses: Counter[bytes] = Counter()
+
+    def take(self, key: bytes, entry: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+        """Hold ``entry`` for ``key``, unless :func:`rank_together` counted its last use."""
+        if key in self.uses:
+            self.uses[key] -= 1
+            if self.uses[key] <= 0:
+                self.ranked.pop(key, None)
+                return
+        self.ranked[key] = entry
+
+
+def rank_together(
+    world: Any,
+    scenarios: Mapping[str, Scenario],
+    suggest: SuggestParams | None,
+    seed: int | None,
+    shared: SharedProducts,
+) -> None:
+    """Rank Facebook's own suggestions and every distinct scenario's at once, into ``shared``.
+
+    A first pass lists each scenario's visible contact edges; the distinct edge sets
+    (scenarios letting Facebook see the very same edges share one) are then ranked in one
+    pass over their union (:func:`analysis.effects.suggest.top_k_suggestions_many`),
+    which gives the very same tables as ranking them one by one, in less time.
+    ``shared.uses`` counts the scenarios that need each ranking, so
+    :func:`scenario_suggestions` can drop it after the last one.
+    """
+    suggest = suggest or SuggestParams()
+    n = len(world.people)
+    members = _bool(world.people, "is_facebook_user")
+    base_matrix, matrices, keys = None, [], []
+    for scenario in scenarios.values():
+        edges = contact_edges(world, scenario, seed=seed, universe=shared.universe)
+        if base_matrix is None:
+            base_matrix = _edge_matrix(edges, edges["is_baseline"].to_numpy(), n)
+        key = _edge_key(edges)
+        if key not in shared.uses and edges["is_whatsapp_caused"].any():
+            matrices.append(_edge_matrix(edges, np.ones(len(edges), bool), n))
+            keys.append(key)
+        shared.uses[key] += 1
+        del edges
+    if base_matrix is None:
+        return
+    ranked = top_k_suggestions_many(
+        shared.friends,
+        [base_matrix, *matrices],
+        k=suggest.k,
+        method=suggest.method,
+        contact_edge_weight=suggest.contact_edge_weight,
+        nodes=np.flatnonzero(members),
+        candidates=members,
+    )
+    del base_matrix, matrices
+    shared.baseline = ranked[0]
+    shared.ahead = dict(zip(keys, ranked[1:], strict=True))
 
 
 def _edge_key(edges: pd.DataFrame) -> bytes:
@@ -212,6 +276,8 @@ def scenario_suggestions(
         nodes=np.flatnonzero(members),
         candidates=members,
     )
+    if baseline is None and shared is not None:
+        baseline = shared.baseline
     if baseline is None:
         baseline = top_k_suggestions(
             friends, extra_edges=_edge_matrix(edges, edges["is_baseline"].to_numpy(), n), **run
@@ -219,6 +285,7 @@ def scenario_suggestions(
     cache_key = _edge_key(edges) if shared is not None else None
     if cache_key is not None and cache_key in shared.ranked:
         with_wa, only = shared.ranked[cache_key]
+        shared.take(cache_key, (with_wa, only))
         return ScenarioSuggestions(
             scenario.name,
             edges,
@@ -227,7 +294,9 @@ def scenario_suggestions(
             only.copy(),
             effective_states(world.people, scenario, seed=seed),
         )
-    if edges["is_whatsapp_caused"].any():
+    if cache_key is not None and cache_key in shared.ahead:
+        with_wa = shared.ahead.pop(cache_key)
+    elif edges["is_whatsapp_caused"].any():
         with_wa = top_k_suggestions(
             friends, extra_edges=_edge_matrix(edges, np.ones(len(edges), bool), n), **run
         )
@@ -241,7 +310,7 @@ def scenario_suggestions(
     matrices = shared.sensitive if shared is not None else None
     only["sensitive_kind"] = sensitive_pair_kinds(world, u, v, matrices=matrices).to_numpy()
     if cache_key is not None:
-        shared.ranked[cache_key] = (with_wa, only.copy())
+        shared.take(cache_key, (with_wa, only.copy()))
     states = effective_states(world.people, scenario, seed=seed)
     return ScenarioSuggestions(scenario.name, edges, baseline, with_wa, only, states)
 
@@ -427,6 +496,7 @@ def _each_scenario(world: Any, scenarios: Mapping[str, Scenario], suggest, seed,
     """Yield ``(name, ScenarioSuggestions)``, computing Facebook's own baseline only once."""
     baseline = None
     shared = SharedProducts(world, tie_matrix=ties)
+    rank_together(world, scenarios, suggest, seed, shared)
     for name, scenario in scenarios.items():
         r = scenario_suggestions(
             world, scenario, suggest, seed=seed, baseline=baseline, tie_matrix=ties, shared=shared
