@@ -81,7 +81,9 @@ def test_hashing_throughput_and_reversal():
             "per_second": 2e4 / got["seconds"],
         }
     )
-    work = "r = reverse_by_enumeration(targets, 'ES', stop=1_000_000)\nassert len(r.recovered) == 200"
+    work = (
+        "r = reverse_by_enumeration(targets, 'ES', stop=1_000_000)\nassert len(r.recovered) == 200"
+    )
     got = measure(REVERSE_SETUP, work, repeat=3)
     rows.append(
         {

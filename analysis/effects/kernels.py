@@ -482,22 +482,23 @@ def top_k_rows_many(
 
 
 def top_k_many(indptr, indices, present, friend, w, rows, cand, k, use_aa, weight):
-    """:func:`top_k_rows_many`, compacted: ``(person, candidate, score, cn, aa, direct)`` each."""
+    """:func:`top_k_rows_many`, compacted: yield ``(person, candidate, score, cn, aa, direct)``.
+
+    One graph at a time, so a caller that builds each graph's table before asking for the
+    next holds one compacted copy, not one per graph.
+    """
     every, chunks = bool(cand.all()), _chunks(rows.size)
     count, c, s, cn, aa, d = top_k_rows_many(
         indptr, indices, present, friend, w.ravel(), rows, cand, every, k, use_aa, weight, chunks
     )
-    out = []
+    slot = np.arange(rows.size * k) % k
     for g in range(w.shape[1]):
-        keep = np.flatnonzero((np.arange(rows.size * k) % k) < np.repeat(count[g], k))
-        out.append(
-            (
-                np.repeat(rows, count[g]),
-                c[g, keep],
-                s[g, keep],
-                cn[g, keep],
-                aa[g, keep],
-                d[g, keep],
-            )
+        keep = np.flatnonzero(slot < np.repeat(count[g], k))
+        yield (
+            np.repeat(rows, count[g]),
+            c[g, keep],
+            s[g, keep],
+            cn[g, keep],
+            aa[g, keep],
+            d[g, keep],
         )
-    return out
