@@ -66,7 +66,7 @@ def prepare(n_people: int) -> None:
     np.save(out / "members.npy", world.people["is_facebook_user"].to_numpy(bool))
 
 
-def rank(n_people: int, engine: str) -> dict:
+def rank(n_people: int, engine: str, graphs_per_pass: int | None = None) -> dict:
     """Load the saved graphs and rank them with ``engine``; time the ranking only."""
     from analysis.effects.suggest import top_k_suggestions, top_k_suggestions_many
 
@@ -82,7 +82,8 @@ def rank(n_people: int, engine: str) -> dict:
     top_k_suggestions(friends[:200, :200], extra_edges=contacts[0][:200, :200], k=10)  # compile
     wall, cpu = time.perf_counter(), time.process_time()
     if engine == "many":
-        tables = top_k_suggestions_many(friends, contacts, **run)
+        per_pass = {} if graphs_per_pass is None else {"graphs_per_pass": graphs_per_pass}
+        tables = top_k_suggestions_many(friends, contacts, **run, **per_pass)
     else:
         tables = [top_k_suggestions(friends, extra_edges=c, **run) for c in contacts]
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -94,6 +95,7 @@ def rank(n_people: int, engine: str) -> dict:
         "n_people": n_people,
         "engine": engine,
         "graphs": len(contacts),
+        "graphs_per_pass": graphs_per_pass,
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "sha256": digest.hexdigest()[:16],
@@ -106,11 +108,12 @@ def main() -> None:
     ap.add_argument("--n-people", type=int, required=True)
     ap.add_argument("--engine", choices=["many", "one"], default="many")
     ap.add_argument("--prepare", action="store_true", help="build and save the graphs only")
+    ap.add_argument("--graphs-per-pass", type=int, help="for --engine many (default: its own)")
     args = ap.parse_args()
     if args.prepare:
         prepare(args.n_people)
     else:
-        print(json.dumps(rank(args.n_people, args.engine)))
+        print(json.dumps(rank(args.n_people, args.engine, args.graphs_per_pass)))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ around the functions it calls for each stage:
 * ``ties``: ties, roles and Facebook friendships (``build_social_world`` less its books);
 * ``books``: the address books (:func:`analysis.world.addressbook.build_address_book`);
 * ``linking``: ``compute_links`` + ``link_table`` under every scenario (summed);
-* ``suggestions``: :func:`analysis.effects.exposure.compare_scenarios` (every scenario);
 * ``ads``: :func:`analysis.effects.ads.run_scenarios`;
+* ``contacts``: :func:`analysis.effects.exposure.contact_universe` (the address-book
+  matches the suggestions need; the books are freed after it);
+* ``suggestions``: :func:`analysis.effects.exposure.compare_scenarios` (every scenario);
 * ``figures``: :func:`analysis.report.charts.run.run_figures`;
 * ``rest``: everything else (imports, parsing, writing the tables and figures).
 
@@ -43,8 +45,9 @@ HOOKS = {
     "books": [("analysis.world.addressbook", "build_address_book")],
     "ties": [("analysis.world.socialworld", "build_social_world")],
     "linking": [("analysis.linking", "compute_links"), ("analysis.linking", "link_table")],
-    "suggestions": [("analysis.effects.exposure", "compare_scenarios")],
     "ads": [("analysis.effects.ads", "run_scenarios")],
+    "contacts": [("analysis.effects.exposure", "contact_universe")],
+    "suggestions": [("analysis.effects.exposure", "compare_scenarios")],
     "figures": [("analysis.report.charts.run", "run_figures")],
 }
 
@@ -105,6 +108,9 @@ def run(n_people: int, scenario: str, seed: int) -> tuple[list[dict], dict]:
         "status": status,
     }
     rows = clock.rows
+    # the stage timers reset the kernel's high-water mark (ru_maxrss reads it too), so
+    # the process's peak is the largest of the stages' peaks and what is left of the mark
+    total["peak"] = max([total["peak"], *(r["peak"] for r in rows.values())])
     if "ties" in rows and "books" in rows:  # the social world's own share, less its books
         for key in ("wall_s", "cpu_s"):
             rows["ties"][key] -= rows["books"][key]

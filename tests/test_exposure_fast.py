@@ -51,3 +51,17 @@ def test_sensitive_matrices_from_codes_equal_those_from_strings(world):
     assert fast.keys() == plain.keys() and len(fast) > 0
     for label in fast:
         assert (fast[label] != plain[label]).nnz == 0, label
+
+
+def test_inner_join_equals_a_brute_force_join_in_its_order():
+    rng = np.random.default_rng(0)
+    left, right = rng.integers(-1, 30, 500), rng.integers(-1, 30, 80)
+    i, j = contacts._inner_join(left, right)
+    order = np.argsort(right, kind="stable")
+    expect = [
+        (a, b) for a in range(left.size) if left[a] >= 0 for b in order if right[b] == left[a]
+    ]
+    assert len(expect) > 500 and list(zip(i.tolist(), j.tolist(), strict=True)) == expect
+    codes, distinct = pd.factorize(left)  # reused, with compact codes, and no left
+    again = contacts._inner_join(None, right, (codes.astype(np.int32), distinct))
+    assert again[0].tolist() == i.tolist() and again[1].tolist() == j.tolist()

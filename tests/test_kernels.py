@@ -179,3 +179,34 @@ def test_top_k_many_refuses_a_contact_set_of_another_size():
     a = edges_to_adjacency([0, 1], [1, 2], 3)
     with pytest.raises(ValueError, match="extra_edges"):
         top_k_suggestions_many(a, [edges_to_adjacency([0], [1], 4)])
+
+
+def test_top_k_many_lets_go_of_handed_over_graphs_before_ranking(monkeypatch):
+    """Graphs handed over as an iterator are freed once the pass has its union graph."""
+    import weakref
+
+    import analysis.effects.kernels as kernels
+    from analysis.effects.exposure.suggestions import _handed_over
+
+    rng, a, c = _graph(4, 300, 4)
+    sets = _contact_sets(rng, a, c, 5)[2:]  # three real matrices
+    want = [top_k_suggestions(a, extra_edges=e, k=3) for e in sets]
+    refs = [weakref.ref(e) for e in sets]
+    alive_when_ranked, union_alive = [], []
+    real = kernels.top_k_many
+
+    def spy(*args):
+        alive_when_ranked.append([r() is not None for r in refs])
+        present = weakref.ref(args[2])
+        ranked = real(*args)
+        del args
+        first = next(ranked)  # ranked: the union graph is no longer needed
+        union_alive.append(present() is not None)
+        yield first
+        yield from ranked
+
+    monkeypatch.setattr(kernels, "top_k_many", spy)
+    got = top_k_suggestions_many(a, _handed_over(sets), k=3)
+    assert sets == [] and alive_when_ranked == [[False, False, False]]
+    assert union_alive == [False]
+    assert all(g.equals(x) for g, x in zip(got, want, strict=True))

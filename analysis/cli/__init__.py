@@ -52,6 +52,7 @@ before_change ...
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -222,6 +223,7 @@ def _tables(
     from analysis import linking
     from analysis.effects import ads, exposure
     from analysis.policy.scenarios import builtin_scenarios
+    from analysis.world.addressbook import empty_address_book
     from analysis.world.edgelist import build_social_world_from_edges, with_node_labels
     from analysis.world.population import generate_population
     from analysis.world.socialworld import build_social_world
@@ -269,22 +271,34 @@ def _tables(
             steps.update()
         tables["link_shares"] = _first(pd.concat(shares, ignore_index=True), "scenario")
         tables["mechanism_scores"] = _first(pd.concat(scores, ignore_index=True), "scenario")
-        steps.set_postfix_str("friend suggestions")
-        summary, made = exposure.compare_scenarios(
-            social, compare, params["suggestions"], seed=seed, keep=(scenario.name,)
-        )
-        tables["suggestion_summary"] = summary
-        tables["whatsapp_only_suggestions"] = with_node_labels(
-            made[scenario.name].whatsapp_only, social
-        )
-        steps.update()
+        # Ads before suggestions: ads read the address books (WhatsApp's copies, for the
+        # scenarios that let them flow), suggestions need only their resolved matches
+        # (the contact universe). Making those and then dropping the books keeps the
+        # largest table out of memory during the ranking, the largest working set.
         steps.set_postfix_str("ad matching")
         res = ads.run_scenarios(
             people, social, params["ads"], seed=seed, scenarios=compare, inferred=inferred
         )
-        tables["ad_match_rates"] = ads.overall_rates({"as_modelled": res}).drop(
-            columns="facebook_data"
+        ad_rates = ads.overall_rates({"as_modelled": res}).drop(columns="facebook_data")
+        del res, inferred
+        steps.update()
+        steps.set_postfix_str("friend suggestions")
+        universe = exposure.contact_universe(social)
+        social = dataclasses.replace(social, address_book=empty_address_book())
+        summary, made = exposure.compare_scenarios(
+            social,
+            compare,
+            params["suggestions"],
+            seed=seed,
+            keep=(scenario.name,),
+            universe=universe,
         )
+        del universe
+        tables["suggestion_summary"] = summary
+        tables["whatsapp_only_suggestions"] = with_node_labels(
+            made[scenario.name].whatsapp_only, social
+        )
+        tables["ad_match_rates"] = ad_rates
         steps.update()
     finally:
         steps.close()

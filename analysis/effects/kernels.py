@@ -485,14 +485,16 @@ def top_k_many(indptr, indices, present, friend, w, rows, cand, k, use_aa, weigh
     """:func:`top_k_rows_many`, compacted: yield ``(person, candidate, score, cn, aa, direct)``.
 
     One graph at a time, so a caller that builds each graph's table before asking for the
-    next holds one compacted copy, not one per graph.
+    next holds one compacted copy, not one per graph. The graph's arrays are let go once
+    ranked (a caller that keeps no reference of its own frees them then).
     """
-    every, chunks = bool(cand.all()), _chunks(rows.size)
+    every, chunks, n_graphs = bool(cand.all()), _chunks(rows.size), w.shape[1]
     count, c, s, cn, aa, d = top_k_rows_many(
         indptr, indices, present, friend, w.ravel(), rows, cand, every, k, use_aa, weight, chunks
     )
+    del indptr, indices, present, friend, w
     slot = np.arange(rows.size * k) % k
-    for g in range(w.shape[1]):
+    for g in range(n_graphs):
         keep = np.flatnonzero(slot < np.repeat(count[g], k))
         yield (
             np.repeat(rows, count[g]),

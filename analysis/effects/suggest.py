@@ -63,6 +63,7 @@ __all__ = [
     "candidate_scores",
     "edges_to_adjacency",
     "frame_to_adjacency",
+    "iter_top_k_suggestions_many",
     "pair_scores",
     "top_k_suggestions",
     "top_k_suggestions_many",
@@ -425,8 +426,10 @@ def top_k_suggestions_many(
     ----------
     adjacency : scipy.sparse matrix
         Friendship graph, as for :func:`top_k_suggestions`.
-    extra_edges : sequence of scipy.sparse matrices
-        One contact-edge matrix per visible graph (``None`` for no contact edges).
+    extra_edges : iterable of scipy.sparse matrices
+        One contact-edge matrix per visible graph (``None`` for no contact edges). Each
+        is let go once its pass has built the union graph, so matrices handed over
+        through an iterator (no other reference kept) are freed before the ranking.
     k, method, contact_edge_weight, nodes, candidates
         As for :func:`top_k_suggestions` (``k`` a positive integer).
     graphs_per_pass : int
@@ -446,8 +449,37 @@ def top_k_suggestions_many(
     >>> all(m.equals(top_k_suggestions(a, extra_edges=x, k=2)) for m, x in zip(many, [None, e]))
     True
     """
-    from analysis.effects.kernels import top_k_many
+    return list(
+        iter_top_k_suggestions_many(
+            adjacency, extra_edges, k=k, method=method, contact_edge_weight=contact_edge_weight,
+            nodes=nodes, candidates=candidates, graphs_per_pass=graphs_per_pass,
+        )
+    )  # fmt: skip
 
+
+def iter_top_k_suggestions_many(
+    adjacency,
+    extra_edges,
+    *,
+    k: int = 10,
+    method: str = "adamic_adar",
+    contact_edge_weight: float = 1.0,
+    nodes=None,
+    candidates=None,
+    graphs_per_pass: int = MAX_GRAPHS_PER_PASS,
+):
+    """:func:`top_k_suggestions_many`, one table at a time (an iterator, in that order).
+
+    The parameters are checked at once; each pass of ``graphs_per_pass`` graphs is ranked
+    when its first table is asked for, and each table is built only when asked for, so a
+    caller that is done with one table before taking the next holds one at a time.
+
+    >>> import scipy.sparse as sp
+    >>> a = sp.csr_matrix(([1.0] * 4, ([0, 1, 1, 2], [1, 0, 2, 1])), shape=(4, 4))
+    >>> tables = iter_top_k_suggestions_many(a, [None, None], k=1)
+    >>> next(tables).equals(top_k_suggestions(a, k=1))
+    True
+    """
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not allowed: must be one of {list(METHODS)}")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
@@ -460,26 +492,38 @@ def top_k_suggestions_many(
         or not 1 <= graphs_per_pass <= 30
     ):
         raise ValueError(f"graphs_per_pass = {graphs_per_pass!r} must be an integer in 1..30")
-    extra_edges = list(extra_edges)
     friends = _as_canonical(adjacency)
     n = friends.shape[0]
+    extra_edges = [
+        None if e is None else _as_canonical(e, name="extra_edges", n=n) for e in extra_edges
+    ]
     row_ids, candidates = _check_rows(nodes, candidates, n)
     cand = np.ones(n, bool) if candidates is None else candidates
     rows = np.ascontiguousarray(row_ids, dtype=np.int64)
-    out: list[pd.DataFrame] = []
+    return _ranked_passes(
+        friends, extra_edges, rows, cand, int(k), method, float(contact_edge_weight),
+        graphs_per_pass,
+    )  # fmt: skip
+
+
+def _ranked_passes(friends, extra_edges, rows, cand, k, method, contact_edge_weight, per_pass):
+    """Yield :func:`iter_top_k_suggestions_many`'s tables, one pass of graphs at a time."""
+    from analysis.effects.kernels import top_k_many
+
+    graphs_per_pass = per_pass
     for lo in range(0, len(extra_edges), graphs_per_pass):
-        batch = [
-            None if e is None else _as_canonical(e, name="extra_edges", n=n)
-            for e in extra_edges[lo : lo + graphs_per_pass]
-        ]
-        indptr, indices, present, friend, w = _union_graph(friends, batch)
-        for person, cols, score, cn, aa, isd in top_k_many(
-            indptr, indices, present, friend, w, rows, cand, int(k),
-            method == "adamic_adar", float(contact_edge_weight),
-        ):  # fmt: skip
-            out.append(_suggestion_frame(person, cols, score, cn.astype(np.float64), aa, isd, k))
-        del indptr, indices, present, friend, w
-    return out
+        batch = extra_edges[lo : lo + graphs_per_pass]
+        union = _union_graph(friends, batch)
+        # the union holds all the pass needs: its graphs are let go here (freed if the
+        # caller handed them over, e.g. as an iterator), the union itself by top_k_many
+        # once ranked, before the tables are built
+        del batch
+        hi = min(lo + graphs_per_pass, len(extra_edges))
+        extra_edges[lo:hi] = [None] * (hi - lo)
+        ranked = top_k_many(*union, rows, cand, k, method == "adamic_adar", contact_edge_weight)
+        del union
+        for person, cols, score, cn, aa, isd in ranked:
+            yield _suggestion_frame(person, cols, score, cn.astype(np.float64), aa, isd, k)
 
 
 def _union_graph(friends: sp.csr_matrix, contacts: list) -> tuple[np.ndarray, ...]:

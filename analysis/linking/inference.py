@@ -108,9 +108,9 @@ def infer_numbers(
     acc, friend = acc[keep], friend[keep]
     # the uploaded books, sorted by owner, as integer codes
     book = social.address_book
-    owner = book["owner_person_id"].to_numpy(np.int64)
+    owner = book["owner_person_id"].to_numpy()  # as stored (int32): no full-length copy
     usable = book["entry_e164"].notna().to_numpy() & uploads[owner]
-    owner = owner[usable]
+    owner = owner[usable].astype(np.int64)
     # labels as codes into their distinct texts (far fewer: many owners write a contact's
     # name the same way); a missing label is the empty text, the last one
     label_code, distinct = factorize_texts(book["entry_label"], usable)

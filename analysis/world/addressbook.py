@@ -134,10 +134,10 @@ def empty_address_book() -> pd.DataFrame:
     no_ids = np.zeros(0, dtype=np.int32)
     return pd.DataFrame(
         {
-            "owner_person_id": pd.Series([], dtype="int64"),
+            "owner_person_id": pd.Series([], dtype="int32"),
             "entry_label": categorical_texts(pa.array([], pa.large_string()), no_ids),
             "entry_raw": categorical_texts(pa.array([], pa.large_string()), no_ids),
-            "contact_person_id": pd.Series([], dtype="Int64"),
+            "contact_person_id": pd.Series([], dtype="Int32"),
             "contact_kind": pd.Categorical([], categories=list(CONTACT_KINDS)),
             "entry_style": pd.Categorical([], categories=list(STYLES)),
             "is_entry_typo": pd.Series([], dtype="bool"),
@@ -352,10 +352,11 @@ def build_address_book(
         number, table, countries, style, owner_cc, typo_kind, typo_at
     )
     del owner_cc, typo_at
-    columns = {"owner_person_id": owner.astype(np.int64)}
+    # person ids as int32, like the ties (n_people is far below 2**31)
+    columns = {"owner_person_id": owner.astype(np.int32, copy=False)}
     del owner
     columns["contact_person_id"] = pd.arrays.IntegerArray(
-        np.where(number < n, number, 0).astype(np.int64), number >= n
+        np.where(number < n, number, 0).astype(np.int32, copy=False), number >= n
     )
     columns["contact_kind"] = pd.Categorical.from_codes(
         table["kind"][number], categories=list(CONTACT_KINDS)

@@ -331,7 +331,7 @@ ADDRESS_BOOK = register(
         "entry_e164) are categories of their sorted distinct texts: many entries share a "
         "writing, so each text is held once and each entry as an integer code.",
         (
-            Field("owner_person_id", "Whose phone holds the entry.", "int64", "", "analysis.world"),
+            Field("owner_person_id", "Whose phone holds the entry.", "int32", "", "analysis.world"),
             Field(
                 "entry_label",
                 "Name as saved: 'Mum', 'Dr K', 'Ana Silva', 'Pizza'.",
@@ -350,7 +350,7 @@ ADDRESS_BOOK = register(
                 "contact_person_id",
                 "The person whose number it is (null for businesses and "
                 "numbers outside the population).",
-                "Int64",
+                "Int32",
                 "",
                 "analysis.world",
             ),

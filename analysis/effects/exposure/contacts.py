@@ -55,13 +55,14 @@ class ContactUniverse:
 
 
 def _inner_join(
-    left: np.ndarray, right: np.ndarray, factorized: tuple | None = None
+    left: np.ndarray | None, right: np.ndarray, factorized: tuple | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``(i, j)`` of every pair with ``left[i] == right[j]`` (keys >= 0).
 
     Pairs come sorted by ``i``, then by ``right``'s stable sort order. The distinct left
     keys are looked up once each (an address book repeats each number many times);
-    ``factorized`` reuses ``pandas.factorize(left)`` across joins of the same ``left``.
+    ``factorized`` reuses ``pandas.factorize(left)`` (its codes may be any integer
+    type) across joins of the same ``left``, which may then be ``None``.
 
     >>> i, j = _inner_join(np.array([5, 7, -1, 5]), np.array([7, 5, 5, -1]))
     >>> i.tolist(), j.tolist()
@@ -73,11 +74,56 @@ def _inner_join(
     keys = right[order]
     lo_d = np.searchsorted(keys, distinct, side="left")
     count_d = np.where(distinct >= 0, np.searchsorted(keys, distinct, side="right") - lo_d, 0)
-    count = count_d[codes]
-    i = np.repeat(np.arange(left.size), count)
-    start = np.repeat(lo_d[codes] - (np.cumsum(count) - count), count)
-    j = order[start + np.arange(i.size)]
-    return i, j
+    # only the left rows with a match: the temporaries grow with the matches, not the rows
+    hit = np.flatnonzero((count_d > 0)[codes])
+    hit_codes = codes[hit]
+    count = count_d[hit_codes]
+    i = np.repeat(hit, count)
+    start = np.repeat(lo_d[hit_codes] - (np.cumsum(count) - count), count)
+    del hit, hit_codes, count
+    start += np.arange(i.size)
+    return i, order[start]
+
+
+class _EntryKeys:
+    """:func:`analysis.core.numbers.e164_keys` of the book's numbers, read on demand.
+
+    A categorical column (as :func:`analysis.world.build_address_book` makes it) is
+    parsed once per category; :meth:`valid` and :meth:`keys` then index through its
+    codes, so no int64 key per entry is held for the entries that are dropped.
+    """
+
+    def __init__(self, values: pd.Series):
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            lut = e164_keys(pd.Series(values.cat.categories, dtype="string[pyarrow]"))
+            self.lut = None if lut is None else np.append(lut, -1)  # code -1: missing
+            self.codes = values.cat.codes.to_numpy()
+            self.all = None
+        else:
+            self.lut, self.codes = None, None
+            self.all = e164_keys(values)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every present number is E.164 (else the strings must be joined)."""
+        return self.lut is not None or self.all is not None
+
+    def valid(self) -> np.ndarray:
+        """One flag per entry: it holds a number (key >= 0)."""
+        if self.lut is not None:
+            return (self.lut >= 0)[self.codes]
+        return self.all >= 0
+
+    def keys(self, keep: np.ndarray) -> np.ndarray:
+        """Return the int64 keys of the entries flagged in ``keep``."""
+        if self.lut is not None:
+            return self.lut[self.codes[keep]]
+        return self.all[keep]
+
+
+def _entry_keys(values: pd.Series) -> _EntryKeys | None:
+    entry = _EntryKeys(values)
+    return entry if entry.ok else None
 
 
 def contact_universe(world: Any) -> ContactUniverse:
@@ -93,8 +139,8 @@ def contact_universe(world: Any) -> ContactUniverse:
     book = world.address_book
     fb_keys = e164_keys(people["facebook_phone_e164"])
     own_keys = e164_keys(people["phone_e164"])
-    entry_keys = e164_keys(book["entry_e164"]) if fb_keys is not None else None
-    if fb_keys is None or own_keys is None or entry_keys is None:
+    entry = _entry_keys(book["entry_e164"]) if fb_keys is not None else None
+    if fb_keys is None or own_keys is None or entry is None:
         return _contact_universe_by_strings(world)
     n = len(people)
     is_fb = _bool(people, "is_facebook_user")
@@ -103,21 +149,29 @@ def contact_universe(world: Any) -> ContactUniverse:
     holds_wa_book = is_wa & (people["consent_state"].astype(str).to_numpy() != "left_whatsapp")
     same = (fb_keys == own_keys) & (fb_keys >= 0)
     wa_linkable = is_wa & is_fb & (_bool(people, "has_facebook_app_same_phone") | same)
-    owner = book["owner_person_id"].to_numpy(np.int64)
-    keep = np.flatnonzero((uploads[owner] | holds_wa_book[owner]) & (entry_keys >= 0))
-    owner, entry_keys = owner[keep], entry_keys[keep]
-    saved = book["contact_person_id"].astype("Int64").fillna(-1).to_numpy(np.int64)[keep]
+    # the kept entries only, one flag per entry at a time (no full-length int64 copies)
+    owner = book["owner_person_id"].to_numpy()
+    keep = uploads[owner]
+    keep |= holds_wa_book[owner]
+    keep &= entry.valid()
+    ids = np.int32 if n < 2**31 else np.int64  # person ids, held compact until the end
+    owner = owner[keep].astype(ids)
+    entry_keys = entry.keys(keep)
+    saved = book["contact_person_id"].array[keep].to_numpy(dtype=ids, na_value=-1)
     del keep
 
     def cols(i, contact):
-        o, t = owner[i], saved[i] == contact
+        o, t = owner[i].astype(np.int64), saved[i] == contact
         ok = o != contact
         return o[ok], contact[ok], t[ok]
 
-    factorized = pd.factorize(entry_keys)
-    i, j = _inner_join(entry_keys, np.where(is_fb, fb_keys, -1), factorized)
+    codes, distinct = pd.factorize(entry_keys)
+    del entry_keys  # the joins need only its codes and distinct keys
+    factorized = (codes.astype(np.int32) if distinct.size < 2**31 else codes, distinct)
+    del codes
+    i, j = _inner_join(None, np.where(is_fb, fb_keys, -1), factorized)
     fo, fc, ft = cols(i, j.astype(np.int64))
-    i, j = _inner_join(entry_keys, np.where(wa_linkable, own_keys, -1), factorized)
+    i, j = _inner_join(None, np.where(wa_linkable, own_keys, -1), factorized)
     wo, wc, wt = cols(i, j.astype(np.int64))
     if n and (max(fo.max(initial=0), fc.max(initial=0), wo.max(initial=0)) >= n):
         raise ValueError("address book refers to person ids outside the population")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.effects.exposure.contacts import _bool, _edge_matrix, contact_edges, contact_universe
+from analysis.effects.exposure.contacts import (
+    ContactUniverse,
+    _bool,
+    _edge_matrix,
+    contact_edges,
+    contact_universe,
+)
 from analysis.effects.exposure.params import (
     _CO_KIND,
     ATTRIBUTIONS,
@@ -28,8 +34,8 @@ from analysis.effects.exposure.params import (
 from analysis.effects.suggest import (
     SuggestParams,
     edges_to_adjacency,
+    iter_top_k_suggestions_many,
     top_k_suggestions,
-    top_k_suggestions_many,
 )
 from analysis.policy.consent import effective_states
 from analysis.policy.scenarios import Scenario
@@ -160,10 +166,10 @@ class SharedProducts:
     the scenarios that need each, so a ranking is held only until its last scenario.
     """
 
-    def __init__(self, world: Any, tie_matrix=None):
+    def __init__(self, world: Any, tie_matrix=None, universe: ContactUniverse | None = None):
         self.friends = world.facebook_matrix()
         self.ties = tie_matrix if tie_matrix is not None else world.tie_matrix()
-        self.universe = contact_universe(world)
+        self.universe = universe if universe is not None else contact_universe(world)
         self.sensitive = sensitive_matrices(world)
         self.ranked: dict[bytes, tuple[pd.DataFrame, pd.DataFrame]] = {}
         #: Rankings made ahead by :func:`rank_together` (Facebook's own, and one per
@@ -171,6 +177,28 @@ class SharedProducts:
         self.baseline: pd.DataFrame | None = None
         self.ahead: dict[bytes, pd.DataFrame] = {}
         self.uses: Counter[bytes] = Counter()
+        #: Rankings of the pass not yet built, in the order ``stream`` yields them.
+        self.pending: list[bytes] = []
+        self.stream: Iterator[pd.DataFrame] | None = None
+
+    def ranked_ahead(self, key: bytes) -> pd.DataFrame | None:
+        """Hand over the ranking made ahead for ``key`` (``None`` if there is none).
+
+        Rankings are built from the pass's output when first asked for (scenarios ask in
+        the order :func:`rank_together` met them), so one table is held at a time.
+        """
+        if key in self.ahead:
+            return self.ahead.pop(key)
+        if key not in self.pending:
+            return None
+        while self.pending:
+            k, table = self.pending.pop(0), next(self.stream)
+            if k == key:
+                break
+            self.ahead[k] = table  # asked for out of order: hold the ones skipped
+        if not self.pending:
+            self.stream = None
+        return table
 
     def take(self, key: bytes, entry: tuple[pd.DataFrame, pd.DataFrame]) -> None:
         """Hold ``entry`` for ``key``, unless :func:`rank_together` counted its last use."""
@@ -214,18 +242,26 @@ def rank_together(
         del edges
     if base_matrix is None:
         return
-    ranked = top_k_suggestions_many(
+    graphs = [base_matrix, *matrices]
+    del base_matrix, matrices
+    ranked = iter_top_k_suggestions_many(
         shared.friends,
-        [base_matrix, *matrices],
+        _handed_over(graphs),  # so the ranking frees each graph once its pass has it
         k=suggest.k,
         method=suggest.method,
         contact_edge_weight=suggest.contact_edge_weight,
         nodes=np.flatnonzero(members),
         candidates=members,
     )
-    del base_matrix, matrices
-    shared.baseline = ranked[0]
-    shared.ahead = dict(zip(keys, ranked[1:], strict=True))
+    shared.baseline = next(ranked)  # the pass runs here; each other table when asked for
+    shared.pending, shared.stream = keys, ranked
+
+
+def _handed_over(items: list):
+    """Yield the items of ``items``, emptying it: the receiver holds the only references."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _edge_key(edges: pd.DataFrame) -> bytes:
@@ -294,13 +330,12 @@ def scenario_suggestions(
             only.copy(),
             effective_states(world.people, scenario, seed=seed),
         )
-    if cache_key is not None and cache_key in shared.ahead:
-        with_wa = shared.ahead.pop(cache_key)
-    elif edges["is_whatsapp_caused"].any():
+    with_wa = shared.ranked_ahead(cache_key) if cache_key is not None else None
+    if with_wa is None and edges["is_whatsapp_caused"].any():
         with_wa = top_k_suggestions(
             friends, extra_edges=_edge_matrix(edges, np.ones(len(edges), bool), n), **run
         )
-    else:
+    elif with_wa is None:
         with_wa = baseline
     key = ["person_id", "suggested_person_id"]
     merged = with_wa.merge(baseline[key], on=key, how="left", indicator=True, validate="one_to_one")
@@ -474,17 +509,21 @@ def compare_scenarios(
     *,
     seed: int | None = None,
     keep: Sequence[str] | None = None,
+    universe: ContactUniverse | None = None,
 ) -> tuple[pd.DataFrame, dict[str, ScenarioSuggestions]]:
     """Suggestions under several scenarios: the ``suggestion_scenarios`` table and each result.
 
     The baseline (Facebook's own data) is computed once and shared; ``suggest`` sets how
     suggestions are ranked. ``keep`` names the scenarios whose full results are returned
     (all by default); the others are summarised and freed as soon as they are done, so
-    a run over many scenarios holds one scenario's suggestions at a time.
+    a run over many scenarios holds one scenario's suggestions at a time. ``universe``
+    is :func:`analysis.effects.exposure.contacts.contact_universe` of ``world``, made
+    ahead: the address books are then not read here (a caller may free them first, as
+    ``python -m analysis run`` does).
     """
     ties = world.tie_matrix()
     rows, results = [], {}
-    for name, r in _each_scenario(world, scenarios, suggest, seed, ties):
+    for name, r in _each_scenario(world, scenarios, suggest, seed, ties, universe):
         rows.append(summarise(world, r, tie_matrix=ties) | {"scenario": name})
         if keep is None or name in keep:
             results[name] = r
@@ -492,10 +531,12 @@ def compare_scenarios(
     return pd.DataFrame(rows), results
 
 
-def _each_scenario(world: Any, scenarios: Mapping[str, Scenario], suggest, seed, ties):
+def _each_scenario(
+    world: Any, scenarios: Mapping[str, Scenario], suggest, seed, ties, universe=None
+):
     """Yield ``(name, ScenarioSuggestions)``, computing Facebook's own baseline only once."""
     baseline = None
-    shared = SharedProducts(world, tie_matrix=ties)
+    shared = SharedProducts(world, tie_matrix=ties, universe=universe)
     rank_together(world, scenarios, suggest, seed, shared)
     for name, scenario in scenarios.items():
         r = scenario_suggestions(
