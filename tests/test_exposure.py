@@ -439,3 +439,25 @@ def test_rankings_made_together_are_dropped_after_their_last_scenario(world, sce
         assert not shared.ahead  # asked for in order: no table is built before it is needed
     assert held == [1, 1, 0, 0]  # mix_2016's ranking waits for india_later_data_flows only
     assert not shared.pending and shared.stream is None
+
+
+def test_suggestions_from_a_universe_made_ahead_do_not_read_the_books(world, scenarios, compared):
+    """``compare_scenarios(universe=...)`` on a world whose books were freed (as ``run`` does)."""
+    import dataclasses
+
+    from analysis.world.addressbook import empty_address_book
+
+    keep = list(compared[0]["scenario"])
+    universe = ex.contact_universe(world)
+    bookless = dataclasses.replace(world, address_book=empty_address_book())
+    summary, made = ex.compare_scenarios(
+        bookless, {k: scenarios[k] for k in keep}, universe=universe
+    )
+    pd.testing.assert_frame_equal(summary, compared[0])
+    for name in keep:
+        pd.testing.assert_frame_equal(made[name].with_whatsapp, compared[1][name].with_whatsapp)
+        pd.testing.assert_frame_equal(made[name].edges, compared[1][name].edges)
+    # without the universe the bookless world loses its address-book edges (so the
+    # equality above is the universe's doing, not books that were never used)
+    _, alone = ex.compare_scenarios(bookless, {"mix_2016_books": scenarios["mix_2016_books"]})
+    assert len(alone["mix_2016_books"].edges) < len(made["mix_2016_books"].edges)

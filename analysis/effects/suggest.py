@@ -506,11 +506,12 @@ def iter_top_k_suggestions_many(
     )  # fmt: skip
 
 
-def _ranked_passes(friends, extra_edges, rows, cand, k, method, contact_edge_weight, per_pass):
+def _ranked_passes(
+    friends, extra_edges, rows, cand, k, method, contact_edge_weight, graphs_per_pass
+):
     """Yield :func:`iter_top_k_suggestions_many`'s tables, one pass of graphs at a time."""
     from analysis.effects.kernels import top_k_many
 
-    graphs_per_pass = per_pass
     for lo in range(0, len(extra_edges), graphs_per_pass):
         batch = extra_edges[lo : lo + graphs_per_pass]
         union = _union_graph(friends, batch)
