@@ -29,6 +29,20 @@ def test_integer_number_join_equals_the_string_join(world):
         assert a.equals(b), name
 
 
+def test_contact_universe_reads_a_book_of_plain_strings_as_a_book_of_categories(world):
+    """A book loaded with ``entry_e164`` as strings (not categories) gives the same matches."""
+    import dataclasses
+
+    book = world.address_book.assign(entry_e164=world.address_book["entry_e164"].astype("string"))
+    assert not isinstance(book["entry_e164"].dtype, pd.CategoricalDtype)
+    a = contacts.contact_universe(world)
+    b = contacts.contact_universe(dataclasses.replace(world, address_book=book))
+    for field in dataclasses.fields(a):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        assert np.array_equal(x, y), field.name
+    assert a.fb_owner.size > 0
+
+
 def test_number_keys_refuse_what_is_not_e164():
     keys = e164_keys(pd.Series(["+4915112345678", None], dtype="string"))
     assert keys.tolist() == [4915112345678, -1]
