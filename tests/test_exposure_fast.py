@@ -79,3 +79,82 @@ def test_inner_join_equals_a_brute_force_join_in_its_order():
     codes, distinct = pd.factorize(left)  # reused, with compact codes, and no left
     again = contacts._inner_join(None, right, (codes.astype(np.int32), distinct))
     assert again[0].tolist() == i.tolist() and again[1].tolist() == j.tolist()
+
+
+def test_contact_edges_equal_a_grouping_of_every_selected_match(world):
+    """The universe's order, made once, gives the table a per-scenario sort and group give."""
+    from analysis.policy.consent import field_purposes
+
+    u = contacts.contact_universe(world)
+    people = world.people
+    for name, scenario in builtin_scenarios().items():
+        got = contacts.contact_edges(world, scenario, seed=4, universe=u)
+        book_ok = field_purposes(people, scenario, "address_book", seed=4)["suggestions"]
+        num_ok = field_purposes(people, scenario, "phone_number", seed=4)["suggestions"]
+        wa_book = book_ok.to_numpy(bool) & u.holds_wa_book
+        fsel = u.uploads[u.fb_owner] | wa_book[u.fb_owner]
+        wsel = (u.uploads[u.wa_owner] | wa_book[u.wa_owner]) & (
+            u.wa_linkable & num_ok.to_numpy(bool)
+        )[u.wa_contact]
+        matches = pd.DataFrame(
+            {
+                "owner_person_id": np.r_[u.fb_owner[fsel], u.wa_owner[wsel]].astype(np.int64),
+                "contact_person_id": np.r_[u.fb_contact[fsel], u.wa_contact[wsel]].astype(np.int64),
+                "is_true_contact": np.r_[u.fb_true[fsel], u.wa_true[wsel]],
+                "fb": np.r_[np.ones(fsel.sum(), bool), np.zeros(wsel.sum(), bool)],
+            }
+        ).assign(wa=lambda f: ~f["fb"])
+        grouped = (
+            matches.groupby(["owner_person_id", "contact_person_id"], sort=True)
+            .agg(is_true_contact=("is_true_contact", "any"), fb=("fb", "any"), wa=("wa", "any"))
+            .reset_index()
+        )
+        up = u.uploads[grouped["owner_person_id"]]
+        wab = wa_book[grouped["owner_person_id"]]
+        visible = (up | wab) & (grouped["fb"] | grouped["wa"]).to_numpy()
+        want = grouped[visible]
+        assert len(got) == len(want) and len(got) > 0, name
+        for col in ("owner_person_id", "contact_person_id", "is_true_contact"):
+            assert np.array_equal(got[col].to_numpy(), want[col].to_numpy()), (name, col)
+        assert np.array_equal(
+            got["is_baseline"].to_numpy(), (up & grouped["fb"].to_numpy())[visible]
+        ), name
+
+
+def test_whatsapp_only_suggestions_are_those_the_baseline_lacks(world):
+    """The binary search on the baseline's sorted keys gives the anti-join a merge gives."""
+    from analysis.effects.exposure.suggestions import compare_scenarios
+
+    _, results = compare_scenarios(world, builtin_scenarios(), seed=4)
+    checked = 0
+    for name, r in results.items():
+        key = ["person_id", "suggested_person_id"]
+        merged = r.with_whatsapp.merge(
+            r.baseline[key], on=key, how="left", indicator=True, validate="one_to_one"
+        )
+        want = merged[merged["_merge"] == "left_only"].drop(columns="_merge")
+        got = r.whatsapp_only[list(r.with_whatsapp.columns)]
+        assert got.equals(want.reset_index(drop=True)), name
+        checked += len(got)
+    assert checked > 0
+
+
+def test_owner_runs_order_is_the_stable_sort_of_the_match_keys():
+    """Each owner's matches sorted by contact, Facebook's first on equal keys."""
+    rng = np.random.default_rng(2)
+    n = 50
+    fo, wo = np.sort(rng.integers(0, n, 400)), np.sort(rng.integers(0, n, 300))
+    fc, wc = rng.integers(0, 8, 400), rng.integers(0, 8, 300)  # many equal keys
+    fo, fc, wo, wc = (x.astype(np.int32) for x in (fo, fc, wo, wc))
+    order = np.empty(700, np.int32)
+    contacts._owner_runs_order(fo, fc, wo, wc, order)
+    key = np.r_[fo, wo].astype(np.int64) * n + np.r_[fc, wc]
+    assert np.array_equal(order, np.argsort(key, kind="stable"))
+    u = contacts._universe(n, *[np.zeros(n, bool)] * 3, fo, fc, np.ones(400, bool), wo, wc,
+                           np.ones(300, bool))  # fmt: skip
+    assert np.array_equal(u.order, order)
+    shuffled = rng.permutation(400)  # not by owner: the plain stable sort is used
+    v = contacts._universe(n, *[np.zeros(n, bool)] * 3, fo[shuffled], fc[shuffled],
+                           np.ones(400, bool), wo, wc, np.ones(300, bool))  # fmt: skip
+    key = np.r_[fo[shuffled], wo].astype(np.int64) * n + np.r_[fc[shuffled], wc]
+    assert np.array_equal(v.order, np.argsort(key, kind="stable"))

@@ -210,3 +210,50 @@ def test_top_k_many_lets_go_of_handed_over_graphs_before_ranking(monkeypatch):
     assert sets == [] and alive_when_ranked == [[False, False, False]]
     assert union_alive == [False]
     assert all(g.equals(x) for g, x in zip(got, want, strict=True))
+
+
+@pytest.mark.parametrize("method", ["adamic_adar", "common_neighbours"])
+def test_top_k_many_renumbered_walk_gives_the_same_bits(method):
+    """Walking the graph renumbered for locality changes no bit of any table.
+
+    Ranked by common neighbours, many candidates tie: they must still be broken by the
+    ids as given, not by the walk's ids.
+    """
+    from analysis.effects.kernels import locality_order, top_k_many
+    from analysis.effects.suggest import _union_graph
+
+    rng, a, c = _graph(5, 900, 5)
+    sets = _contact_sets(rng, a, c, 4)
+    union = _union_graph(a, sets)
+    assert not np.array_equal(locality_order(*union[:2]), np.arange(a.shape[0]))
+    members = rng.random(a.shape[0]) < 0.8
+    rows = np.flatnonzero(members)[::2]
+    for k in (1, 10):
+        args = (rows, members, k, method == "adamic_adar", 0.5)
+        walked = list(top_k_many(*union, *args, renumber=True))
+        plain = list(top_k_many(*union, *args, renumber=False))
+        assert len(walked) == len(sets)
+        for got, want in zip(walked, plain, strict=True):
+            assert len(got[0]) > 0
+            for x, y in zip(got, want, strict=True):
+                assert x.dtype == y.dtype and np.array_equal(x, y), (method, k)
+
+
+def test_locality_order_narrows_a_shuffled_ring():
+    """A ring lattice under shuffled ids: renumbered, every edge joins nearby ids again."""
+    from analysis.effects.kernels import locality_order
+
+    n, reach = 2000, 3
+    rng = np.random.default_rng(0)
+    u = np.repeat(np.arange(n), reach)
+    v = (u + np.tile(np.arange(1, reach + 1), n)) % n
+    shuffle = rng.permutation(n)
+    g = edges_to_adjacency(shuffle[u], shuffle[v], n)
+    order = locality_order(g.indptr, g.indices)
+    assert np.array_equal(np.sort(order), np.arange(n))
+    new_id = np.empty(n, np.int64)
+    new_id[order] = np.arange(n)
+    rows = np.repeat(np.arange(n), np.diff(g.indptr))
+    given = np.abs(rows - g.indices).max()
+    walked = np.abs(new_id[rows] - new_id[g.indices]).max()
+    assert given > n // 2 and walked <= 4 * reach, (given, walked)

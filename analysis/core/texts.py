@@ -28,7 +28,9 @@ import pyarrow.compute as pc
 __all__ = ["categorical_texts", "factorize_texts", "is_text_category", "text_values"]
 
 
-def categorical_texts(values: pa.Array, ids: np.ndarray) -> pd.Categorical:
+def categorical_texts(
+    values: pa.Array, ids: np.ndarray, *, overwrite_ids: bool = False
+) -> pd.Categorical:
     """``values[ids]`` as a categorical whose categories are the sorted distinct texts.
 
     Parameters
@@ -37,6 +39,9 @@ def categorical_texts(values: pa.Array, ids: np.ndarray) -> pd.Categorical:
         The distinct writings (repeats and nulls allowed); a null gives a missing entry.
     ids : numpy.ndarray of int
         Per entry, its position in ``values``.
+    overwrite_ids : bool
+        ``ids`` is not needed afterwards: if it is an int32 array, the codes are written
+        into it (the categorical holds it), so no second array of its length is made.
 
     Returns
     -------
@@ -46,19 +51,37 @@ def categorical_texts(values: pa.Array, ids: np.ndarray) -> pd.Categorical:
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    seen = np.zeros(len(values), dtype=bool)
-    seen[ids] = True
-    used = np.flatnonzero(seen)  # only the texts some entry holds become categories
-    del seen
-    held = values.take(pa.array(used))
-    distinct = pc.unique(held.drop_null())
-    distinct = distinct.take(pc.array_sort_indices(distinct))
-    code = np.full(len(values), -1, dtype=np.int32)
-    code[used] = pc.fill_null(pc.index_in(held, value_set=distinct), -1).to_numpy()
-    del held, used
-    categories = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([distinct])))
+    # each distinct text once (hashing, no copy of the texts), then a code per writing
+    encoded = pc.dictionary_encode(values)
+    distinct = encoded.dictionary
+    of_value = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
+    del encoded
+    held = np.zeros(len(distinct) + 1, dtype=bool)  # the last slot takes the -1s
+    for lo in range(0, ids.size, _CHUNK):
+        held[of_value[ids[lo : lo + _CHUNK]]] = True
+    used = np.flatnonzero(held[:-1])  # only the texts some entry holds become categories
+    del held
+    texts, n_distinct = distinct.take(pa.array(used)), len(distinct)
+    del distinct
+    by_text = pc.array_sort_indices(texts).to_numpy(zero_copy_only=False)
+    code = np.full(n_distinct + 1, -1, dtype=np.int32)  # code[-1] (a missing text) stays -1
+    code[used[by_text]] = np.arange(used.size, dtype=np.int32)
+    of_value = code[of_value]
+    del used, code
+    reuse = (
+        overwrite_ids and ids.dtype == np.int32 and ids.flags.writeable and ids.flags.c_contiguous
+    )
+    entry = ids if reuse else np.empty(ids.size, dtype=np.int32)
+    for lo in range(0, ids.size, _CHUNK):  # a piece at a time (bounds the temporaries)
+        entry[lo : lo + _CHUNK] = of_value[ids[lo : lo + _CHUNK]]
+    del of_value
+    categories = pd.Index(pd.arrays.ArrowStringArray(pa.chunked_array([texts.take(by_text)])))
     dtype = pd.CategoricalDtype(categories, ordered=False)
-    return pd.Categorical.from_codes(code[ids], dtype=dtype, validate=False)
+    return pd.Categorical.from_codes(entry, dtype=dtype, validate=False)
+
+
+#: Entries recoded per step of :func:`categorical_texts` (bounds its temporary arrays).
+_CHUNK = 1 << 22
 
 
 def is_text_category(values) -> bool:

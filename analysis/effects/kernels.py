@@ -25,6 +25,17 @@ same order, so each graph's table has the same bits as :func:`top_k_rows` gives 
 The walk is bound by memory latency, and eight accumulators fill a cache line where one
 fills an eighth of it: at a million nodes, eight graphs in one pass took about five times
 as long as one graph alone, not eight times (README, "Ranking and scoring").
+
+Locality (:func:`locality_order`): person ids say nothing about who knows whom, so a
+row's friends of friends are spread over the whole population and nearly every
+accumulator read misses the cache. :func:`top_k_many` walks the union graph renumbered
+in reverse Cuthill-McKee order, where a row's two-hop neighbourhood sits in a narrow
+band of ids. Each row keeps its entries in their order (still sorted by the ids as
+given), ties are broken by the ids as given, and the tables name the ids as given, so
+the tables are the same bits. The walk's rows are dealt to the threads in blocks of
+:data:`_BLOCK` in turn, so the costly rows, now next to one another, are shared out;
+and the common-neighbour counts of the kept pairs are merged once per candidate for all
+graphs (:func:`_common_counts`).
 """
 
 from __future__ import annotations
@@ -32,11 +43,16 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-__all__ = ["all_candidates", "top_k_many", "top_k_rows", "top_k_rows_many"]
+__all__ = ["all_candidates", "locality_order", "top_k_many", "top_k_rows", "top_k_rows_many"]
 
 #: Rounding factor of scores before they are compared (``RANK_DECIMALS = 9`` places), as
 #: ``numpy.round`` does it: multiply, round half to even, divide.
 _SCALE = 1e9
+
+#: Rows per block of :func:`top_k_rows_many`: the walk's rows are cut into blocks of this
+#: many, dealt to the threads in turn (block ``b`` to thread ``b % threads``), so costly
+#: rows next to one another in the walk's order are shared out.
+_BLOCK = 512
 
 #: A score this far below the worst kept rounded score is below it once rounded too:
 #: rounding moves a score by at most half a unit of the 9th decimal (plus a relative
@@ -352,32 +368,37 @@ def _accumulate_many(
 
 
 @njit(cache=True, nogil=True)
-def _common_count(indptr, indices, present, r, c, g):
-    """Count the common neighbours of ``r`` and ``c`` in graph ``g`` (merging two rows).
+def _common_counts(indptr, indices, present, label, r, c, found):
+    """Count the common neighbours of ``r`` and ``c`` in every graph (merging two rows).
 
-    The number of two-hop paths ``r - j - c`` of graph ``g``: what :func:`_accumulate`
-    counts for column ``c`` of row ``r``.
+    ``found[g]`` becomes the number of two-hop paths ``r - j - c`` of graph ``g``: what
+    :func:`_accumulate` counts for column ``c`` of row ``r`` on graph ``g`` alone. Rows
+    are sorted by ``label`` (the node ids the graph had before :func:`locality_order`
+    renumbered it), so one merge of the two rows serves every graph.
     """
+    n_graphs = found.size
+    found[:] = 0
     p, p_end = indptr[r], indptr[r + 1]
     q, q_end = indptr[c], indptr[c + 1]
-    found = 0
     while p < p_end and q < q_end:
-        a, b = indices[p], indices[q]
+        a, b = label[indices[p]], label[indices[q]]
         if a < b:
             p += 1
         elif b < a:
             q += 1
         else:
-            found += ((present[p] & present[q]) >> g) & 1
+            both = present[p] & present[q]
+            for g in range(n_graphs):
+                found[g] += (both >> g) & 1
             p += 1
             q += 1
-    return found
 
 
 @njit(cache=True, parallel=True)
 def top_k_rows_many(
-    indptr, indices, present, friend, w, rows, cand, every, k, use_aa, weight, n_chunks
-):
+    indptr, indices, present, friend, w, rows, cand, every, k, use_aa, weight, n_chunks,
+    label, pos,
+):  # fmt: skip
     """:func:`top_k_rows` of ``S`` graphs in one pass over their union (:func:`_accumulate_many`).
 
     ``w`` is the ``(n, S)`` weight matrix, flattened in C order. Returns ``(count,
@@ -385,6 +406,10 @@ def top_k_rows_many(
     ``count[s, i]`` kept entries of row ``rows[i]`` at positions ``i * k ...`` of
     ``cols[s]`` and the others, each equal to what :func:`top_k_rows` returns for graph
     ``s`` alone.
+
+    Renumbered graphs (:func:`locality_order`): ``label[c]`` is node ``c``'s id in the
+    graph as given (rows sorted by it, ties broken by it, and ``cols`` hold it), and the
+    row ``rows[t]`` is written at position ``pos[t]`` (its place in the rows as given).
     """
     n = cand.size
     m = rows.size
@@ -396,11 +421,9 @@ def top_k_rows_many(
     out_cn = np.empty((n_graphs, m * k), np.int32)
     out_aa = np.empty((n_graphs, m * k), np.float64)
     out_d = np.empty((n_graphs, m * k), np.bool_)
-    step = (m + n_chunks - 1) // n_chunks
+    n_blocks = (m + _BLOCK - 1) // _BLOCK
     for chunk in prange(n_chunks):
-        lo = chunk * step
-        hi = min(m, lo + step)
-        if lo >= hi:
+        if chunk >= n_blocks:
             continue
         head = np.full(4 * n, -1, np.int32)
         acc = np.zeros(n * n_graphs, np.float64)
@@ -408,91 +431,192 @@ def top_k_rows_many(
         touched = np.empty(n, np.int64)
         best_r = np.empty((n_graphs, k), np.float64)  # rounded score
         best_c = np.empty((n_graphs, k), np.int64)
+        best_l = np.empty((n_graphs, k), np.int64)  # label of best_c: what ties compare
         best_s = np.empty((n_graphs, k), np.float64)
         best_d = np.empty((n_graphs, k), np.bool_)
         held = np.zeros(n_graphs, np.int64)
         floor = np.empty(n_graphs, np.float64)
-        for i in range(lo, hi):
-            r = rows[i]
-            total = _accumulate_many(
-                r, indptr, indices, present, friend, w, cand, every, head, acc, cnt, counts, touched
-            )
-            held[:] = 0
-            floor[:] = -np.inf  # a score below floor[g] cannot enter graph g's kept list
-            for t in range(total):
-                c = touched[t]
-                h = 4 * c
-                if c == r or head[h + 3] == 1:
-                    continue
-                tm, cm, a = head[h + 1], head[h + 2], c * n_graphs
-                passing = 0  # graphs where c may enter the kept list (no branch per graph)
-                for g in range(n_graphs):
-                    base = acc[a + g] if use_aa else float(cnt[a + g])
-                    s = base + weight * ((cm >> g) & 1)
-                    passing |= np.int64(s >= floor[g]) << g
-                passing &= tm
-                if passing == 0:
-                    continue
-                for g in range(n_graphs):
-                    if not (passing >> g) & 1:
+        kept_c = np.empty(n_graphs * k, np.int64)
+        kept_n = np.empty((n_graphs * k, n_graphs), np.int32)
+        for b in range(chunk, n_blocks, n_chunks):  # blocks dealt in turn: rows differ in cost
+            for t_row in range(b * _BLOCK, min(m, (b + 1) * _BLOCK)):
+                r, i = rows[t_row], pos[t_row]
+                total = _accumulate_many(
+                    r,
+                    indptr,
+                    indices,
+                    present,
+                    friend,
+                    w,
+                    cand,
+                    every,
+                    head,
+                    acc,
+                    cnt,
+                    counts,
+                    touched,
+                )
+                held[:] = 0
+                floor[:] = -np.inf  # a score below floor[g] cannot enter graph g's kept list
+                for t in range(total):
+                    c = touched[t]
+                    h = 4 * c
+                    if c == r or head[h + 3] == 1:
                         continue
-                    d = (cm >> g) & 1 == 1
-                    base = acc[a + g] if use_aa else float(cnt[a + g])
-                    s = base + weight * (1.0 if d else 0.0)
-                    hg = held[g]
-                    rs = _round(s)
-                    if hg == k:
-                        wr, wc = best_r[g, k - 1], best_c[g, k - 1]
-                        if rs < wr or (rs == wr and c > wc):
+                    tm, cm, a = head[h + 1], head[h + 2], c * n_graphs
+                    passing = 0  # graphs where c may enter the kept list (no branch per graph)
+                    for g in range(n_graphs):
+                        base = acc[a + g] if use_aa else float(cnt[a + g])
+                        s = base + weight * ((cm >> g) & 1)
+                        passing |= np.int64(s >= floor[g]) << g
+                    passing &= tm
+                    if passing == 0:
+                        continue
+                    lc = np.int64(label[c])
+                    for g in range(n_graphs):
+                        if not (passing >> g) & 1:
                             continue
-                        pos = k - 1
-                    else:
-                        pos = hg
-                        held[g] = hg + 1
-                    while pos > 0 and (
-                        best_r[g, pos - 1] < rs
-                        or (best_r[g, pos - 1] == rs and best_c[g, pos - 1] > c)
-                    ):
-                        best_r[g, pos] = best_r[g, pos - 1]
-                        best_c[g, pos] = best_c[g, pos - 1]
-                        best_s[g, pos] = best_s[g, pos - 1]
-                        best_d[g, pos] = best_d[g, pos - 1]
-                        pos -= 1
-                    best_r[g, pos] = rs
-                    best_c[g, pos] = c
-                    best_s[g, pos] = s
-                    best_d[g, pos] = d
-                    if held[g] == k:
-                        floor[g] = best_r[g, k - 1] - _MARGIN
-            o = i * k
-            for g in range(n_graphs):
-                hg = held[g]
-                count[g, i] = hg
-                for t in range(hg):
-                    c = best_c[g, t]
-                    out_c[g, o + t] = c
-                    out_s[g, o + t] = best_s[g, t]
-                    if counts:
-                        out_cn[g, o + t] = cnt[c * n_graphs + g]
-                    else:
-                        out_cn[g, o + t] = _common_count(indptr, indices, present, r, c, g)
-                    out_aa[g, o + t] = acc[c * n_graphs + g]
-                    out_d[g, o + t] = best_d[g, t]
+                        d = (cm >> g) & 1 == 1
+                        base = acc[a + g] if use_aa else float(cnt[a + g])
+                        s = base + weight * (1.0 if d else 0.0)
+                        hg = held[g]
+                        rs = _round(s)
+                        if hg == k:
+                            wr, wc = best_r[g, k - 1], best_l[g, k - 1]
+                            if rs < wr or (rs == wr and lc > wc):
+                                continue
+                            at = k - 1
+                        else:
+                            at = hg
+                            held[g] = hg + 1
+                        while at > 0 and (
+                            best_r[g, at - 1] < rs
+                            or (best_r[g, at - 1] == rs and best_l[g, at - 1] > lc)
+                        ):
+                            best_r[g, at] = best_r[g, at - 1]
+                            best_c[g, at] = best_c[g, at - 1]
+                            best_l[g, at] = best_l[g, at - 1]
+                            best_s[g, at] = best_s[g, at - 1]
+                            best_d[g, at] = best_d[g, at - 1]
+                            at -= 1
+                        best_r[g, at] = rs
+                        best_c[g, at] = c
+                        best_l[g, at] = lc
+                        best_s[g, at] = s
+                        best_d[g, at] = d
+                        if held[g] == k:
+                            floor[g] = best_r[g, k - 1] - _MARGIN
+                o = i * k
+                n_kept = 0  # distinct candidates kept in some graph (their counts, if needed)
+                for g in range(n_graphs):
+                    hg = held[g]
+                    count[g, i] = hg
+                    for t in range(hg):
+                        c = best_c[g, t]
+                        out_c[g, o + t] = best_l[g, t]
+                        out_s[g, o + t] = best_s[g, t]
+                        if counts:
+                            out_cn[g, o + t] = cnt[c * n_graphs + g]
+                        else:
+                            at = 0
+                            while at < n_kept and kept_c[at] != c:
+                                at += 1
+                            if at == n_kept:
+                                kept_c[at] = c
+                                _common_counts(indptr, indices, present, label, r, c, kept_n[at])
+                                n_kept += 1
+                            out_cn[g, o + t] = kept_n[at, g]
+                        out_aa[g, o + t] = acc[c * n_graphs + g]
+                        out_d[g, o + t] = best_d[g, t]
     return count, out_c, out_s, out_cn, out_aa, out_d
 
 
-def top_k_many(indptr, indices, present, friend, w, rows, cand, k, use_aa, weight):
+@njit(cache=True, parallel=True)
+def _renumber(indptr, indices, present, friend, order, new_id):
+    """Renumber a graph: return its CSR arrays with node ``order[i]`` renamed ``i``.
+
+    Row ``i`` of the result is row ``order[i]`` as given, its entries in the same order
+    (so still sorted by the old ids) with every column renamed ``new_id[c]``.
+    """
+    n = order.size
+    deg = np.empty(n, np.int64)
+    for i in prange(n):
+        deg[i] = indptr[order[i] + 1] - indptr[order[i]]
+    out_ptr = np.zeros(n + 1, indptr.dtype)
+    out_ptr[1:] = np.cumsum(deg)
+    out_idx = np.empty(indices.size, indices.dtype)
+    out_present = np.empty(present.size, present.dtype)
+    out_friend = np.empty(friend.size, friend.dtype)
+    for i in prange(n):
+        src, dst = indptr[order[i]], out_ptr[i]
+        for e in range(deg[i]):
+            out_idx[dst + e] = new_id[indices[src + e]]
+            out_present[dst + e] = present[src + e]
+            out_friend[dst + e] = friend[src + e]
+    return out_ptr, out_idx, out_present, out_friend
+
+
+def locality_order(indptr, indices) -> np.ndarray:
+    """Order the nodes so that neighbours are near one another (reverse Cuthill-McKee).
+
+    The ranking walk reads the accumulators of every node two hops from a row; in the
+    order nodes are given (the world's person ids) a row's friends of friends are spread
+    over the whole population, so nearly every read misses the cache. Renumbered in
+    reverse Cuthill-McKee order (breadth first, lowest degree first), a row's two-hop
+    neighbourhood sits in a narrow band of ids. Returns ``order``: node ``order[i]``
+    becomes node ``i``. Only the walk sees the new ids (:func:`top_k_many`).
+
+    >>> import numpy as np
+    >>> indptr, indices = np.array([0, 1, 2, 3, 4]), np.array([2, 3, 0, 1])
+    >>> sorted(locality_order(indptr, indices).tolist())
+    [0, 1, 2, 3]
+    """
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    n = indptr.size - 1
+    ones = np.ones(indices.size, np.int8)
+    graph = sp.csr_matrix((ones, indices, indptr), shape=(n, n))
+    return reverse_cuthill_mckee(graph, symmetric_mode=True).astype(np.int64)
+
+
+def top_k_many(
+    indptr, indices, present, friend, w, rows, cand, k, use_aa, weight, *, renumber=True
+):
     """:func:`top_k_rows_many`, compacted: yield ``(person, candidate, score, cn, aa, direct)``.
 
     One graph at a time, so a caller that builds each graph's table before asking for the
     next holds one compacted copy, not one per graph. The graph's arrays are let go once
     ranked (a caller that keeps no reference of its own frees them then).
+
+    ``renumber``: walk the graph renumbered in :func:`locality_order` (the arrays as
+    given are let go once renumbered). The tables are the same bits either way: each
+    row's entries keep their order, so every sum has the same terms in the same order,
+    and ties are broken by the ids as given.
     """
-    every, chunks, n_graphs = bool(cand.all()), _chunks(rows.size), w.shape[1]
+    every, n_graphs, n = bool(cand.all()), w.shape[1], cand.size
+    chunks = max(1, get_num_threads())  # one accumulator set per thread
+    if renumber and n > 1:
+        order = locality_order(indptr, indices)
+        new_id = np.empty(n, np.int64)
+        new_id[order] = np.arange(n)
+        graph = _renumber(indptr, indices, present, friend, order, new_id)
+        del indptr, indices, present, friend
+        indptr, indices, present, friend = graph
+        del graph
+        w, cand = w[order], cand[order]
+        walk = new_id[rows]
+        pos = np.argsort(walk, kind="stable")  # rows walked in the new order
+        walk = walk[pos]
+        label = order
+        del new_id
+    else:
+        walk, pos, label = rows, np.arange(rows.size), np.arange(n, dtype=np.int64)
     count, c, s, cn, aa, d = top_k_rows_many(
-        indptr, indices, present, friend, w.ravel(), rows, cand, every, k, use_aa, weight, chunks
-    )
-    del indptr, indices, present, friend, w
+        indptr, indices, present, friend, np.ascontiguousarray(w).ravel(), walk, cand, every, k,
+        use_aa, weight, chunks, label, pos,
+    )  # fmt: skip
+    del indptr, indices, present, friend, w, label
     slot = np.arange(rows.size * k) % k
     for g in range(n_graphs):
         keep = np.flatnonzero(slot < np.repeat(count[g], k))

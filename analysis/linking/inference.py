@@ -52,6 +52,15 @@ def _expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts, counts) + offsets
 
 
+def _compact(codes: np.ndarray, size: int) -> np.ndarray:
+    """``codes`` (below ``size``) as int32 when they fit, else as they are."""
+    return codes.astype(np.int32) if size < 2**31 else codes
+
+
+def _is_sorted(values: np.ndarray) -> bool:
+    return bool((values[1:] >= values[:-1]).all()) if values.size > 1 else True
+
+
 def infer_numbers(
     people: pd.DataFrame,
     social: Any,
@@ -110,24 +119,31 @@ def infer_numbers(
     book = social.address_book
     owner = book["owner_person_id"].to_numpy()  # as stored (int32): no full-length copy
     usable = book["entry_e164"].notna().to_numpy() & uploads[owner]
-    owner = owner[usable].astype(np.int64)
+    owner = owner[usable]
     # labels as codes into their distinct texts (far fewer: many owners write a contact's
-    # name the same way); a missing label is the empty text, the last one
+    # name the same way); a missing label is the empty text, the last one. Codes are
+    # int32 (one per usable entry: tens of millions at a million people)
     label_code, distinct = factorize_texts(book["entry_label"], usable)
+    label_code = _compact(label_code, distinct.size + 1)
     labels = np.append(distinct, "")
-    label_code = np.where(label_code < 0, labels.size - 1, label_code)
+    label_code[label_code < 0] = labels.size - 1
     num_code, numbers = factorize_texts(book["entry_e164"], usable, sort=True)
+    num_code = _compact(num_code, len(numbers))
     # blocking keys: initials of the first and last words, as integer codes
     lab_f, lab_l = _initials(pd.Series(labels, dtype=object))
     name_f, name_l = _initials(people["full_name"])
     codes, _ = pd.factorize(np.concatenate([lab_f, lab_l, name_f, name_l]))
+    codes = _compact(codes, codes.size)
     m, n_p = labels.size, len(people)
     lab_f, lab_l = codes[:m][label_code], codes[m : 2 * m][label_code]
     name_f, name_l = codes[2 * m : 2 * m + n_p], codes[2 * m + n_p :]
-    order = np.argsort(owner, kind="stable")
-    owner_sorted = owner[order]
-    starts = np.searchsorted(owner_sorted, friend, side="left")
-    counts = np.searchsorted(owner_sorted, friend, side="right") - starts
+    # the book is stored in owner order: then no sort is needed
+    order = None if _is_sorted(owner) else np.argsort(owner, kind="stable")
+    owner_sorted = owner if order is None else owner[order]
+    friend_ids = friend.astype(owner_sorted.dtype)  # searched in the owners' own dtype
+    starts = np.searchsorted(owner_sorted, friend_ids, side="left")
+    counts = np.searchsorted(owner_sorted, friend_ids, side="right") - starts
+    del friend_ids
     names = people["full_name"].astype("string").fillna("").to_numpy(object)
     # chunks of edges with about chunk_candidates book rows each
     cum = np.cumsum(counts)
@@ -138,7 +154,9 @@ def infer_numbers(
     for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, acc.size], strict=True):
         if hi <= lo:
             continue
-        rows = order[_expand_ranges(starts[lo:hi], counts[lo:hi])]
+        rows = _expand_ranges(starts[lo:hi], counts[lo:hi])
+        if order is not None:
+            rows = order[rows]
         edge = np.repeat(np.arange(lo, hi), counts[lo:hi])
         who = acc[edge]
         if params.block_on_initial:
@@ -152,7 +170,7 @@ def infer_numbers(
             names[who].tolist(),
             scorer=fuzz.token_sort_ratio,
             processor=utils.default_process,
-            workers=1,
+            workers=-1,  # every core: the scores do not depend on the number of threads
         )
         scores = np.asarray(scores, dtype=float)
         hit = scores >= params.name_match_threshold

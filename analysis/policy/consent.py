@@ -167,6 +167,8 @@ class ScenarioFlows:
         self._switches = _scenario_mask(scenario)[None]
         self._regime: np.ndarray | None = None
         self._regime_by_state = any(r.consent_states for r in scenario.regimes)
+        self._rows: np.ndarray | None = None  # the end state's rows of the consent layer
+        self._in_window: np.ndarray | None = None
 
     def states(self) -> pd.Series:
         """Each person's consent state under the scenario (:func:`effective_states`)."""
@@ -183,16 +185,19 @@ class ScenarioFlows:
         ):
             raise ValueError(f"day = {day!r} is not allowed: must be None or an integer >= 0")
         state = self.state
-        if day is not None:
-            not_yet = (state == "opted_out_in_window") & (self.opt_day > day)
-            state = np.where(not_yet, "kept_default", state)
         states, cube = _layer_cube("consent")
-        idx = pd.Index(states).get_indexer(state)
-        if (idx < 0).any():
-            bad = sorted(set(state[idx < 0]))
-            raise ValueError(
-                f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
-            )
+        if self._rows is None:  # each person's row of the consent layer, looked up once
+            self._rows = self._layer_rows(states, state)
+        idx = self._rows
+        if day is not None:
+            if self._in_window is None:
+                self._in_window = state == "opted_out_in_window"
+            not_yet = self._in_window & (self.opt_day > day)
+            if not_yet.any():
+                state = np.where(not_yet, "kept_default", state)
+                idx = np.where(
+                    not_yet, self._layer_rows(states, np.array(["kept_default"]))[0], idx
+                )
         if self._regime_by_state:  # the regimes that apply depend on the day's states
             regime = _regime_mask(self.people, self.scenario, state)
         else:
@@ -200,6 +205,17 @@ class ScenarioFlows:
                 self._regime = _regime_mask(self.people, self.scenario, state)
             regime = self._regime
         return np.minimum(cube[idx], regime)
+
+    @staticmethod
+    def _layer_rows(states, state: np.ndarray) -> np.ndarray:
+        """Rows of the consent layer for each state in ``state`` (an error names any missing)."""
+        idx = pd.Index(states).get_indexer(state)
+        if (idx < 0).any():
+            bad = sorted(set(state[idx < 0]))
+            raise ValueError(
+                f"consent_state values {bad} are not in policy_flows.csv; allowed: {list(states)}"
+            )
+        return idx
 
     def allowed(self, codes: np.ndarray, use: str = "own") -> np.ndarray:
         """Boolean cube of ``codes`` (from :meth:`codes`) for ``use`` (see :func:`flow_cube`)."""

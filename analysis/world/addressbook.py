@@ -45,7 +45,7 @@ from analysis.world.bookcodes import (
     uniform_chunks,
 )
 from analysis.world.phones import blocks, draw_numbers
-from analysis.world.reading import normalise_entries
+from analysis.world.reading import normalise_arrow
 from analysis.world.writing import (
     DOMESTIC_STYLE_WEIGHTS,
     FOREIGN_STYLE_WEIGHTS,
@@ -367,11 +367,11 @@ def build_address_book(
     columns["normalise_reason"] = pd.Categorical.from_codes(reason_u[ids], categories=reasons)
     del style, typo_kind
     # the three text columns as categories of their sorted distinct texts (int32 codes)
-    columns["entry_label"] = categorical_texts(label_table, label)
+    columns["entry_label"] = categorical_texts(label_table, label, overwrite_ids=True)
     del label, label_table
     columns["entry_raw"] = categorical_texts(raw_u, ids)
     del raw_u
-    columns["entry_e164"] = categorical_texts(e164_u, ids)
+    columns["entry_e164"] = categorical_texts(e164_u, ids, overwrite_ids=True)
     del e164_u, ids
     return pd.DataFrame({name: columns.pop(name) for name in _COLUMNS}, copy=False)
 
@@ -495,12 +495,12 @@ def _write_and_normalise(number, table, countries, style, owner_cc, typo_kind, t
     e164_parts, reason_parts = [], []
     for g in range(n_countries + 1):
         rows = order[bounds[g] : bounds[g + 1]]
-        e164_g, reason_g = normalise_entries(
-            pd.Series(written.take(pa.array(rows)).to_numpy(zero_copy_only=False)),
-            pd.Series(names[region[rows]]),
+        # one default region per group ("+..." texts are read as region "ZZ" anyway)
+        e164_g, reason_g = normalise_arrow(
+            written.take(pa.array(rows)), "ZZ" if g == n_countries else str(names[g])
         )
-        e164_parts.append(pa.array(e164_g.array, type=pa.large_string()))
-        reason_parts.append(reason_g.to_numpy(dtype=object))
+        e164_parts.append(e164_g)
+        reason_parts.append(reason_g)
         del e164_g, reason_g
     reason_u = np.concatenate(reason_parts)
     reasons = ["ok", *sorted(set(reason_u.tolist()) - {"ok"})]

@@ -24,6 +24,7 @@ from analysis.world.phones import all_blocks, normalise
 __all__ = [
     "SHORT_TEXT_DIGITS",
     "normalisation_calls",
+    "normalise_arrow",
     "normalise_each",
     "normalise_entries",
 ]
@@ -51,27 +52,71 @@ def normalisation_calls(
     >>> texts.tolist(), regions.tolist(), inverse.tolist()
     (['07610000001', '+447610000001'], ['GB', 'ZZ'], [0, 0, 1, 1])
     """
-    raw_codes, raw_u = pd.factorize(pd.Series(np.asarray(raw, dtype=object)).fillna(""))
-    reg_codes, reg_u = pd.factorize(pd.Series(np.asarray(region, dtype=object)))
-    width = max(len(reg_u), 1)
-    pair, pair_inverse = np.unique(
-        raw_codes.astype(np.int64) * width + reg_codes, return_inverse=True
-    )
-    raw_p = pa.array(np.asarray(raw_u, dtype=object)[pair // width], pa.string())
-    region_p = pd.Series(np.asarray(reg_u, dtype=object)[pair % width], dtype=object)
-    plain = pc.match_substring_regex(raw_p, r"^\+?[0-9() \-./]*$").to_numpy(zero_copy_only=False)
-    compact = pc.if_else(pa.array(plain), pc.replace_substring_regex(raw_p, _SEPARATORS, ""), raw_p)
-    plus = pc.starts_with(compact, "+").to_numpy(zero_copy_only=False)
-    region_p = region_p.where(~(plain & plus), "ZZ")
-    compact = pd.Series(compact.to_numpy(zero_copy_only=False), dtype=object)
-    r_codes, r_uniques = pd.factorize(compact)
-    g_codes, g_uniques = pd.factorize(region_p)
-    width = max(len(g_uniques), 1)
-    key = r_codes.astype(np.int64) * width + g_codes
-    uniq, inverse = np.unique(key, return_inverse=True)
-    texts = np.asarray(r_uniques, dtype=object)[uniq // width]
-    regions = np.asarray(g_uniques, dtype=object)[uniq % width]
-    return texts, regions, inverse.ravel()[pair_inverse.ravel()]
+    codes, names = _region_codes(region, len(raw))
+    texts, call_region, names, inverse = _calls(_arrow_texts(raw), codes, names)
+    regions = np.asarray(names, dtype=object)[call_region]
+    return texts.to_numpy(zero_copy_only=False), regions, inverse
+
+
+def _arrow_texts(values) -> pa.Array:
+    """``values`` (a Series, an array or an Arrow array of texts) as Arrow strings, null as ""."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not isinstance(values, pa.Array):
+        values = pa.array(np.asarray(values, dtype=object), pa.large_string(), from_pandas=True)
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
+    return pc.fill_null(values, "")
+
+
+def _region_codes(region, n: int) -> tuple[np.ndarray | int, list[str]]:
+    """``(codes, names)`` of the entries' default regions; ``codes`` an int for one region."""
+    if isinstance(region, str):
+        return 0, [region]
+    codes, names = pd.factorize(np.asarray(region, dtype=object))
+    if codes.size != n:
+        raise ValueError(f"region has {codes.size} values but raw has {n}")
+    return codes, [str(r) for r in names]
+
+
+def _calls(raw: pa.Array, region: np.ndarray | int, names: list[str]):
+    """:func:`normalisation_calls` on Arrow texts: ``(texts, region_codes, names, inverse)``.
+
+    Distinct values are found by hashing (Arrow's ``dictionary_encode`` and
+    ``pandas.factorize`` of integer keys), in order of first appearance, so no Python
+    string is made per entry. ``region`` is a code into ``names`` per entry, or one
+    code for every entry; ``"ZZ"`` is added to ``names`` if missing.
+    """
+    names = list(names)
+    if "ZZ" not in names:
+        names.append("ZZ")
+    zz, width = names.index("ZZ"), len(names)
+    encoded = pc.dictionary_encode(raw)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    text_of_entry = encoded.indices.to_numpy(zero_copy_only=False)
+    distinct = encoded.dictionary
+    del encoded
+    if isinstance(region, int | np.integer):
+        pair_of_entry = text_of_entry
+        pair_text, pair_region = distinct, np.full(len(distinct), int(region), np.int64)
+    else:
+        key = text_of_entry.astype(np.int64) * width + region
+        del text_of_entry
+        pair_of_entry, pairs = pd.factorize(key)
+        del key
+        pair_text, pair_region = distinct.take(pa.array(pairs // width)), pairs % width
+    del distinct
+    plain = pc.match_substring_regex(pair_text, r"^\+?[0-9() \-./]*$")
+    compact = pc.if_else(plain, pc.replace_substring_regex(pair_text, _SEPARATORS, ""), pair_text)
+    plus = pc.and_(plain, pc.starts_with(compact, "+")).to_numpy(zero_copy_only=False)
+    pair_region = np.where(plus, zz, pair_region)
+    del pair_text, plain
+    encoded = pc.dictionary_encode(compact)
+    key = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64) * width + pair_region
+    call_of_pair, calls = pd.factorize(key)
+    texts = encoded.dictionary.take(pa.array(calls // width))
+    return texts, calls % width, names, call_of_pair[pair_of_entry]
 
 
 def normalise_each(raw, region) -> tuple[pd.Series, pd.Series]:
@@ -119,12 +164,23 @@ def normalise_entries(raw, region) -> tuple[pd.Series, pd.Series]:
     >>> reason.tolist()[2:]
     ['not a number', 'ambiguous (starts with the country code but has no +)']
     """
-    texts, regions, inverse = normalisation_calls(raw, region)
-    e164, reason = _normalise_patterns(texts, regions)
-    return (
-        pd.Series(e164[inverse], dtype="string"),
-        pd.Series(reason[inverse], dtype=object),
-    )
+    e164, reason = normalise_arrow(raw, region)
+    return pd.Series(pd.array(e164, dtype="string")), pd.Series(reason, dtype=object)
+
+
+def normalise_arrow(raw: pa.Array, region) -> tuple[pa.Array, np.ndarray]:
+    """:func:`normalise_entries` on Arrow texts: ``(e164, reason)`` arrays, aligned with ``raw``.
+
+    ``region`` is one region for every entry (a string) or one per entry. ``e164`` is
+    an Arrow array of strings (null where it failed), ``reason`` an object array of the
+    few reason strings: no Python string is made per entry, so an address book of a
+    million people is normalised in the memory of its distinct writings.
+    """
+    raw = _arrow_texts(raw)  # a missing text reads as an empty one
+    codes, names = _region_codes(region, len(raw))
+    texts, call_region, names, inverse = _calls(raw, codes, names)
+    e164, reason = _normalise_patterns(texts, call_region, names)
+    return e164.take(pa.array(inverse)), reason[inverse]
 
 
 def _normalise_one_by_one(texts, regions) -> tuple[np.ndarray, np.ndarray]:
@@ -135,85 +191,130 @@ def _normalise_one_by_one(texts, regions) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def _normalise_patterns(texts: np.ndarray, regions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Normalise distinct ``(text, region)`` calls, resolving each writing pattern once."""
-    n = len(texts)
-    e164 = np.full(n, None, dtype=object)
-    reason = np.full(n, "", dtype=object)
-    text = pd.Series(texts, dtype="string[pyarrow]")
-    digits = text.str.replace(r"\D", "", regex=True)
-    head = _pattern_heads(digits)
-    by_pattern = (
-        text.str.fullmatch(r"\+?[0-9()]*").to_numpy(dtype=bool)
-        & (digits.str.len().to_numpy() > SHORT_TEXT_DIGITS)
-        & (head != None)  # noqa: E711
-    )
-    single = np.flatnonzero(~by_pattern)
-    e164[single], reason[single] = _normalise_one_by_one(texts[single], regions[single])
-    rows = np.flatnonzero(by_pattern)
-    if rows.size == 0:
-        return e164, reason
-    width = pd.Series(head[rows], dtype=object).str.len().to_numpy()
-    tail = np.array(
-        [d[w:] for d, w in zip(digits.iloc[rows].tolist(), width.tolist(), strict=True)],
-        dtype=object,
-    )
-    shape = text.iloc[rows].str.replace(r"\d", "9", regex=True)
-    key = (
-        pd.Series(regions[rows], dtype=object)
-        + "|"
-        + shape.to_numpy(dtype=object)
-        + "|"
-        + pd.Series(head[rows], dtype=object)
-    )
-    codes, _ = pd.factorize(key)
-    order = np.lexsort((tail, codes))  # by pattern, then by the remaining digits
-    starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
-    ends = np.r_[starts[1:], order.size] - 1
-    low, high = rows[order[starts]], rows[order[ends]]
-    e_low, r_low = _normalise_one_by_one(texts[low], regions[low])
-    e_high, r_high = _normalise_one_by_one(texts[high], regions[high])
-    fixed_low = _fixed_part(e_low, r_low, tail[order[starts]])
-    fixed_high = _fixed_part(e_high, r_high, tail[order[ends]])
-    agree = (r_low == r_high) & (fixed_low == fixed_high) & (fixed_low != None)  # noqa: E711
-    group_fixed = np.where(agree, fixed_low, None)
-    member_fixed = group_fixed[codes]
-    member_reason = np.where(agree, r_low, "")[codes]
-    resolved = member_fixed != None  # noqa: E711
-    ok = resolved & (member_reason == "ok")
-    failed = resolved & (member_reason != "ok")
-    e164[rows[ok]] = (
-        "+" + pd.Series(member_fixed[ok], dtype=object) + pd.Series(tail[ok], dtype=object)
-    ).to_numpy(dtype=object)
-    reason[rows[ok]] = "ok"
-    reason[rows[failed]] = member_reason[failed]
-    rest = rows[~resolved]
-    e164[rest], reason[rest] = _normalise_one_by_one(texts[rest], regions[rest])
-    return e164, reason
+def _normalise_patterns(
+    texts: pa.Array, region: np.ndarray, names: list[str]
+) -> tuple[pa.Array, np.ndarray]:
+    """Normalise distinct calls (``texts``, region ``names[region]``), each pattern once.
 
-
-def _pattern_heads(digits: pd.Series) -> np.ndarray:
-    """Each text's digits before the subscriber digits of a synthetic block (None if none).
-
-    The first block (in :func:`analysis.world.all_blocks` order) whose prefix ends the
-    digits that precede its subscriber digits names the pattern; a typo's extra or
-    missing digit is allowed for (subscriber digits one shorter or longer).
+    Returns ``(e164, reason)``: an Arrow string array (null where it failed) and an
+    object array of reasons, one per call.
     """
-    digits = pa.array(np.asarray(digits, dtype=object), pa.string())
-    head = np.full(len(digits), None, dtype=object)
-    found = np.zeros(len(digits), dtype=bool)
+    n = len(texts)
+    names = np.asarray(names, dtype=object)
+    reason = np.full(n, "", dtype=object)
+    digits = pc.replace_substring_regex(texts, r"\D", "")
     length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
-    for width, prefixes in _head_rules():
-        todo = np.flatnonzero(~found & (length > width))
+    width = _pattern_widths(digits, length)
+    by_pattern = (
+        pc.match_substring_regex(texts, r"^\+?[0-9()]*$").to_numpy(zero_copy_only=False)
+        & (length > SHORT_TEXT_DIGITS)
+        & (width > 0)
+    )
+    rows = np.flatnonzero(by_pattern)
+    pieces: list[tuple[np.ndarray, pa.Array]] = []  # (calls, their e164), every call once
+
+    def one_by_one(at: np.ndarray) -> None:
+        picked = texts.take(pa.array(at)).to_pylist()
+        e164, reason[at] = _normalise_one_by_one(picked, names[region[at]])
+        pieces.append((at, pa.array(e164.tolist(), pa.large_string())))
+
+    one_by_one(np.flatnonzero(~by_pattern))
+    if rows.size:
+        # per pattern row: its subscriber digits (tail) and the digits before them (head)
+        tail_int = np.empty(rows.size, np.int64)
+        head_code = np.empty(rows.size, np.int64)
+        w_rows = width[rows]
+        n_heads, tail_at, tail_parts = 0, [], []
+        for w in np.unique(w_rows).tolist():
+            at = np.flatnonzero(w_rows == w)
+            d = digits.take(pa.array(rows[at]))
+            t = pc.utf8_slice_codeunits(d, -w)
+            tail_int[at] = pc.cast(t, pa.int64()).to_numpy(zero_copy_only=False)
+            h = pc.dictionary_encode(pc.utf8_slice_codeunits(d, 0, -w))
+            head_code[at] = h.indices.to_numpy(zero_copy_only=False) + n_heads
+            n_heads += len(h.dictionary)
+            tail_at.append(at)
+            tail_parts.append(t)
+        tail = pa.concat_arrays(tail_parts).take(pa.array(_placed(np.concatenate(tail_at))))
+        del tail_parts, tail_at
+        shape = pc.dictionary_encode(
+            pc.replace_substring_regex(texts.take(pa.array(rows)), r"\d", "9")
+        )
+        shape_code = shape.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        # a pattern: region, punctuation and length (shape), and head (fixes the width)
+        key = (region[rows].astype(np.int64) * len(shape.dictionary) + shape_code) * max(
+            n_heads, 1
+        ) + head_code
+        codes, _ = pd.factorize(key)
+        del key, shape, shape_code, head_code
+        # by pattern, then by the remaining digits (all of one length within a pattern,
+        # so their numeric order is their text order)
+        order = np.lexsort((tail_int, codes))
+        starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
+        ends = np.r_[starts[1:], order.size] - 1
+        low, high = order[starts], order[ends]
+        e_low, r_low = _normalise_one_by_one(
+            texts.take(pa.array(rows[low])).to_pylist(), names[region[rows[low]]]
+        )
+        e_high, r_high = _normalise_one_by_one(
+            texts.take(pa.array(rows[high])).to_pylist(), names[region[rows[high]]]
+        )
+        fixed_low = _fixed_part(e_low, r_low, np.asarray(tail.take(pa.array(low)).to_pylist()))
+        fixed_high = _fixed_part(e_high, r_high, np.asarray(tail.take(pa.array(high)).to_pylist()))
+        agree = (r_low == r_high) & (fixed_low == fixed_high) & (fixed_low != None)  # noqa: E711
+        group = np.empty(codes.max() + 1, np.int64)
+        group[codes[low]] = np.arange(low.size)  # pattern code -> its place in low/high
+        member = group[codes]
+        resolved = agree[member]
+        ok = resolved & (r_low[member] == "ok")
+        failed = resolved & ~ok
+        plus_fixed = pa.array(["+" + str(f) for f in fixed_low.tolist()], pa.large_string())
+        ok_rows = np.flatnonzero(ok)
+        pieces.append(
+            (
+                rows[ok_rows],
+                pc.binary_join_element_wise(
+                    plus_fixed.take(pa.array(member[ok_rows])),
+                    tail.take(pa.array(ok_rows)),
+                    pa.scalar("", pa.large_string()),
+                ),
+            )
+        )
+        reason[rows[ok_rows]] = "ok"
+        failed_rows = rows[failed]
+        reason[failed_rows] = r_low[member[failed]]
+        pieces.append((failed_rows, pa.nulls(failed_rows.size, pa.large_string())))
+        one_by_one(rows[~resolved])
+    values = pa.concat_arrays([p[1] for p in pieces])
+    return values.take(pa.array(_placed(np.concatenate([p[0] for p in pieces])))), reason
+
+
+def _placed(at: np.ndarray) -> np.ndarray:
+    """For values listed for positions ``at`` (each position once): which value goes where."""
+    where = np.empty(at.size, np.int64)
+    where[at] = np.arange(at.size)
+    return where
+
+
+def _pattern_widths(digits: pa.Array, length: np.ndarray) -> np.ndarray:
+    """Each text's subscriber width: how many digits end it after a block's prefix (0 if none).
+
+    The first rule (in :func:`analysis.world.all_blocks` order, :func:`_head_rules`)
+    whose block prefix ends the digits that precede the last ``width`` digits names the
+    pattern; a typo's extra or missing digit is allowed for (subscriber digits one
+    shorter or longer).
+    """
+    width = np.zeros(len(digits), dtype=np.int64)
+    for w, prefixes in _head_rules():
+        todo = np.flatnonzero((width == 0) & (length > w))
         if todo.size == 0:
             continue
-        cut = pc.utf8_slice_codeunits(digits.take(pa.array(todo)), 0, -width)
+        cut = pc.utf8_slice_codeunits(digits.take(pa.array(todo)), 0, -w)
         hit = np.zeros(todo.size, dtype=bool)
         for prefix in prefixes:
             hit |= pc.ends_with(cut, prefix).to_numpy(zero_copy_only=False)
-        head[todo[hit]] = np.asarray(cut.filter(pa.array(hit)).to_pylist(), dtype=object)
-        found[todo[hit]] = True
-    return head
+        width[todo[hit]] = w
+    return width
 
 
 @cache

@@ -11,13 +11,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numba import njit
 
 from analysis.core.numbers import e164_keys
 from analysis.core.texts import text_values
 from analysis.effects.suggest import (
     edges_to_adjacency,
 )
-from analysis.policy.consent import field_purposes
+from analysis.policy.consent import flow_cube
+from analysis.policy.flows import FIELDS, PURPOSES
 from analysis.policy.scenarios import Scenario
 
 __all__ = [
@@ -52,6 +54,63 @@ class ContactUniverse:
     wa_owner: np.ndarray
     wa_contact: np.ndarray
     wa_true: np.ndarray
+    #: positions into the ``fb_*`` matches followed by the ``wa_*`` ones, in (owner,
+    #: contact) order (a stable sort: made once, so no scenario sorts them again)
+    order: np.ndarray
+
+
+def _universe(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt) -> ContactUniverse:
+    """Hold the matches with compact person ids and their (owner, contact) order."""
+    ids = np.int32 if n < 2**31 else np.int64
+    fo, fc, wo, wc = (x.astype(ids, copy=False) for x in (fo, fc, wo, wc))
+    total = fo.size + wo.size
+    order = np.empty(total, np.int32 if total < 2**31 else np.int64)
+    if _sorted(fo) and _sorted(wo):  # matches listed by owner (book order): sort each owner's
+        _owner_runs_order(fo, fc, wo, wc, order)
+    else:
+        key = np.concatenate([fo, wo]).astype(np.int64)
+        key *= max(n, 1)
+        key += np.concatenate([fc, wc])
+        order[:] = np.argsort(key, kind="stable")
+        del key
+    return ContactUniverse(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt, order)
+
+
+def _sorted(values: np.ndarray) -> bool:
+    return bool((values[1:] >= values[:-1]).all()) if values.size > 1 else True
+
+
+@njit(cache=True)
+def _owner_runs_order(fo, fc, wo, wc, order):
+    """Stable (owner, contact) order of the ``fb`` matches then the ``wa`` ones, into ``order``.
+
+    Both lists are sorted by owner; each owner's matches (``fb`` first) are sorted by
+    contact with a stable sort, so the result is what a stable argsort of the
+    concatenated ``owner * n + contact`` keys gives, without its full-length arrays.
+    """
+    nf, nw = fo.size, wo.size
+    i = j = at = 0
+    while i < nf or j < nw:
+        if j >= nw or (i < nf and fo[i] <= wo[j]):
+            owner = fo[i]
+        else:
+            owner = wo[j]
+        i_end, j_end = i, j
+        while i_end < nf and fo[i_end] == owner:
+            i_end += 1
+        while j_end < nw and wo[j_end] == owner:
+            j_end += 1
+        size = (i_end - i) + (j_end - j)
+        contact = np.empty(size, np.int64)
+        pos = np.empty(size, np.int64)
+        for t in range(i_end - i):
+            contact[t], pos[t] = fc[i + t], i + t
+        for t in range(j_end - j):
+            contact[i_end - i + t], pos[i_end - i + t] = wc[j + t], nf + j + t
+        for t in np.argsort(contact, kind="mergesort"):
+            order[at] = pos[t]
+            at += 1
+        i, j = i_end, j_end
 
 
 def _inner_join(
@@ -78,11 +137,25 @@ def _inner_join(
     hit = np.flatnonzero((count_d > 0)[codes])
     hit_codes = codes[hit]
     count = count_d[hit_codes]
-    i = np.repeat(hit, count)
-    start = np.repeat(lo_d[hit_codes] - (np.cumsum(count) - count), count)
-    del hit, hit_codes, count
-    start += np.arange(i.size)
-    return i, order[start]
+    lo = lo_d[hit_codes]
+    del hit_codes
+    total = int(count.sum())
+    # positions as int32 when they fit: the pairs are the largest arrays of the join
+    i = np.empty(total, np.int32 if codes.size < 2**31 else np.int64)
+    j = np.empty(total, np.int32 if right.size < 2**31 else np.int64)
+    _expand_pairs(hit, lo, count, order, i, j)
+    return i, j
+
+
+@njit(cache=True)
+def _expand_pairs(hit, lo, count, order, i, j):
+    """Write each hit row ``hit[t]`` against ``order[lo[t] : lo[t] + count[t]]`` into ``i, j``."""
+    at = 0
+    for t in range(hit.size):
+        for q in range(count[t]):
+            i[at] = hit[t]
+            j[at] = order[lo[t] + q]
+            at += 1
 
 
 class _EntryKeys:
@@ -114,11 +187,17 @@ class _EntryKeys:
             return (self.lut >= 0)[self.codes]
         return self.all >= 0
 
-    def keys(self, keep: np.ndarray) -> np.ndarray:
-        """Return the int64 keys of the entries flagged in ``keep``."""
+    def factorized(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, distinct)`` of the keys of the entries in ``keep``, for :func:`_inner_join`.
+
+        A categorical column needs no factorisation: its codes already name its distinct
+        numbers (the categories, each parsed once), so no int64 key per entry is made.
+        ``keep`` must hold valid entries only (:meth:`valid`).
+        """
         if self.lut is not None:
-            return self.lut[self.codes[keep]]
-        return self.all[keep]
+            return self.codes[keep], self.lut[:-1]
+        codes, distinct = pd.factorize(self.all[keep])
+        return (codes.astype(np.int32) if distinct.size < 2**31 else codes), distinct
 
 
 def _entry_keys(values: pd.Series) -> _EntryKeys | None:
@@ -156,26 +235,22 @@ def contact_universe(world: Any) -> ContactUniverse:
     keep &= entry.valid()
     ids = np.int32 if n < 2**31 else np.int64  # person ids, held compact until the end
     owner = owner[keep].astype(ids)
-    entry_keys = entry.keys(keep)
+    factorized = entry.factorized(keep)  # the joins need only codes and distinct keys
     saved = book["contact_person_id"].array[keep].to_numpy(dtype=ids, na_value=-1)
     del keep
 
     def cols(i, contact):
-        o, t = owner[i].astype(np.int64), saved[i] == contact
+        o, t = owner[i], saved[i] == contact
         ok = o != contact
         return o[ok], contact[ok], t[ok]
 
-    codes, distinct = pd.factorize(entry_keys)
-    del entry_keys  # the joins need only its codes and distinct keys
-    factorized = (codes.astype(np.int32) if distinct.size < 2**31 else codes, distinct)
-    del codes
     i, j = _inner_join(None, np.where(is_fb, fb_keys, -1), factorized)
-    fo, fc, ft = cols(i, j.astype(np.int64))
+    fo, fc, ft = cols(i, j.astype(ids, copy=False))
     i, j = _inner_join(None, np.where(wa_linkable, own_keys, -1), factorized)
-    wo, wc, wt = cols(i, j.astype(np.int64))
+    wo, wc, wt = cols(i, j.astype(ids, copy=False))
     if n and (max(fo.max(initial=0), fc.max(initial=0), wo.max(initial=0)) >= n):
         raise ValueError("address book refers to person ids outside the population")
-    return ContactUniverse(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt)
+    return _universe(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt)
 
 
 def _contact_universe_by_strings(world: Any) -> ContactUniverse:
@@ -232,7 +307,7 @@ def _contact_universe_by_strings(world: Any) -> ContactUniverse:
     wo, wc, wt = cols(by_wa)
     if n and (max(fo.max(initial=0), fc.max(initial=0), wo.max(initial=0)) >= n):
         raise ValueError("address book refers to person ids outside the population")
-    return ContactUniverse(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt)
+    return _universe(n, uploads, holds_wa_book, wa_linkable, fo, fc, ft, wo, wc, wt)
 
 
 def contact_edges(
@@ -262,32 +337,32 @@ def contact_edges(
     u = universe if universe is not None else contact_universe(world)
     people = world.people
     n = u.n
-    book_ok = field_purposes(people, scenario, "address_book", seed=seed)["suggestions"].to_numpy(
-        bool
-    )
-    num_ok = field_purposes(people, scenario, "phone_number", seed=seed)["suggestions"].to_numpy(
-        bool
-    )
+    cube = flow_cube(people, scenario, seed=seed)[:, :, PURPOSES.index("suggestions")]
+    book_ok = cube[:, FIELDS.index("address_book")]
+    num_ok = cube[:, FIELDS.index("phone_number")]
+    del cube
     wa_book = book_ok & u.holds_wa_book
     wa_linked = u.wa_linkable & num_ok
     fsel = u.uploads[u.fb_owner] | wa_book[u.fb_owner]
     wsel = (u.uploads[u.wa_owner] | wa_book[u.wa_owner]) & wa_linked[u.wa_contact]
-    nf, nw = int(fsel.sum()), int(wsel.sum())
-    o = np.concatenate([u.fb_owner[fsel], u.wa_owner[wsel]])
-    c = np.concatenate([u.fb_contact[fsel], u.wa_contact[wsel]])
-    t = np.concatenate([u.fb_true[fsel], u.wa_true[wsel]])
-    via_fb = np.r_[np.ones(nf, bool), np.zeros(nw, bool)]
-    # one row per (owner, contact), in that order; flags are "any" over the matches
+    # the selected matches in (owner, contact) order (the universe's order, made once)
+    pick = u.order[np.concatenate([fsel, wsel])[u.order]]
+    del fsel, wsel
+    o = np.concatenate([u.fb_owner, u.wa_owner])[pick].astype(np.int64)
+    c = np.concatenate([u.fb_contact, u.wa_contact])[pick].astype(np.int64)
+    t = np.concatenate([u.fb_true, u.wa_true])[pick]
+    via_fb = pick < u.fb_owner.size
+    del pick
+    # one row per (owner, contact); flags are "any" over the matches
     key = o * max(n, 1) + c
-    order = np.argsort(key, kind="stable")
-    key = key[order]
     first = np.r_[True, key[1:] != key[:-1]] if key.size else np.zeros(0, bool)
     starts = np.flatnonzero(first)
+    del key, first
 
     def any_of(flags):
-        return np.logical_or.reduceat(flags[order], starts) if starts.size else flags[:0]
+        return np.logical_or.reduceat(flags, starts) if starts.size else flags[:0]
 
-    o, c = o[order][starts], c[order][starts]
+    o, c = o[starts], c[starts]
     fbn, wan = any_of(via_fb), any_of(~via_fb)
     true = any_of(t)
     up, wab = u.uploads[o], wa_book[o]

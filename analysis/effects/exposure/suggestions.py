@@ -180,6 +180,8 @@ class SharedProducts:
         #: Rankings of the pass not yet built, in the order ``stream`` yields them.
         self.pending: list[bytes] = []
         self.stream: Iterator[pd.DataFrame] | None = None
+        #: The baseline and its sorted pair keys (:func:`_in_baseline`).
+        self.baseline_keys: tuple[pd.DataFrame, np.ndarray] | None = None
 
     def ranked_ahead(self, key: bytes) -> pd.DataFrame | None:
         """Hand over the ranking made ahead for ``key`` (``None`` if there is none).
@@ -264,6 +266,33 @@ def _handed_over(items: list):
         yield items.pop()
 
 
+def _pair_keys(table: pd.DataFrame, n: int) -> np.ndarray:
+    """One int64 key per (person, suggested person) row: ``person * n + suggested``."""
+    return table["person_id"].to_numpy(np.int64) * max(n, 1) + table[
+        "suggested_person_id"
+    ].to_numpy(np.int64)
+
+
+def _in_baseline(
+    table: pd.DataFrame, baseline: pd.DataFrame, n: int, shared: SharedProducts | None
+) -> np.ndarray:
+    """Tell, per row of ``table``, whether the baseline suggests the same pair.
+
+    The baseline's keys are sorted once and kept in ``shared`` (every scenario has the
+    same baseline), so each scenario costs one binary search per row, not a merge.
+    """
+    held = shared.baseline_keys if shared is not None else None
+    if held is not None and held[0] is baseline:
+        keys = held[1]
+    else:
+        keys = np.sort(_pair_keys(baseline, n))
+        if shared is not None:
+            shared.baseline_keys = (baseline, keys)
+    want = _pair_keys(table, n)
+    at = np.searchsorted(keys, want).clip(max=max(keys.size - 1, 0))
+    return (keys[at] == want) if keys.size else np.zeros(want.size, bool)
+
+
 def _edge_key(edges: pd.DataFrame) -> bytes:
     o = np.ascontiguousarray(edges["owner_person_id"].to_numpy(np.int64))
     c = np.ascontiguousarray(edges["contact_person_id"].to_numpy(np.int64))
@@ -337,9 +366,8 @@ def scenario_suggestions(
         )
     elif with_wa is None:
         with_wa = baseline
-    key = ["person_id", "suggested_person_id"]
-    merged = with_wa.merge(baseline[key], on=key, how="left", indicator=True, validate="one_to_one")
-    only = merged[merged["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True)
+    seen = _in_baseline(with_wa, baseline, n, shared)
+    only = with_wa[~seen].reset_index(drop=True)
     u, v = only["person_id"].to_numpy(), only["suggested_person_id"].to_numpy()
     only["is_real_tie"] = _is_tie(world, u, v, tie_matrix)
     matrices = shared.sensitive if shared is not None else None
