@@ -130,7 +130,9 @@ def main() -> None:
     if args.prepare:
         prepare(args.n_people)
     else:
-        print(json.dumps(rank(args.n_people, args.engine, args.graphs_per_pass, not args.no_renumber)))
+        print(
+            json.dumps(rank(args.n_people, args.engine, args.graphs_per_pass, not args.no_renumber))
+        )
 
 
 if __name__ == "__main__":
