@@ -293,7 +293,7 @@ def _accumulate_many(
     whether ``(r, c)`` is a friendship; ``acc[c * S + s]`` and ``cnt[c * S + s]`` are
     graph ``s``'s sums, each formed from the very same terms in the very same order as
     :func:`_accumulate` forms them on graph ``s`` alone. ``counts``: keep ``cnt`` (else it
-    is not touched, and :func:`_common_count` gives the counts of the rows kept).
+    is not touched, and :func:`_common_counts` gives the counts of the rows kept).
     """
     n_graphs = w.size // cand.size
     every_graph = (np.int32(1) << n_graphs) - 1

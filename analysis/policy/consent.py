@@ -167,7 +167,8 @@ class ScenarioFlows:
         self._switches = _scenario_mask(scenario)[None]
         self._regime: np.ndarray | None = None
         self._regime_by_state = any(r.consent_states for r in scenario.regimes)
-        self._rows: np.ndarray | None = None  # the end state's rows of the consent layer
+        #: the consent layer read and the end state's rows in it
+        self._rows: tuple[tuple[str, ...], np.ndarray] | None = None
         self._in_window: np.ndarray | None = None
 
     def states(self) -> pd.Series:
@@ -186,9 +187,9 @@ class ScenarioFlows:
             raise ValueError(f"day = {day!r} is not allowed: must be None or an integer >= 0")
         state = self.state
         states, cube = _layer_cube("consent")
-        if self._rows is None:  # each person's row of the consent layer, looked up once
-            self._rows = self._layer_rows(states, state)
-        idx = self._rows
+        if self._rows is None or self._rows[0] is not states:  # looked up once per layer
+            self._rows = (states, self._layer_rows(states, state))
+        idx = self._rows[1]
         if day is not None:
             if self._in_window is None:
                 self._in_window = state == "opted_out_in_window"
