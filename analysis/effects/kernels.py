@@ -410,6 +410,8 @@ def top_k_rows_many(
     Renumbered graphs (:func:`locality_order`): ``label[c]`` is node ``c``'s id in the
     graph as given (rows sorted by it, ties broken by it, and ``cols`` hold it), and the
     row ``rows[t]`` is written at position ``pos[t]`` (its place in the rows as given).
+    ``n_chunks`` accumulator sets (one per thread) take the rows in blocks of
+    :data:`_BLOCK`, dealt in turn; a row's result does not depend on which set scores it.
     """
     n = cand.size
     m = rows.size
